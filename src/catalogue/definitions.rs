@@ -1,0 +1,141 @@
+//! The declarations themselves. `legacy` marks the original exporter's 67.
+
+use super::{Group, MetricDef, MetricKind, Unit};
+
+macro_rules! metrics_table {
+    ($( $const:ident = $name:literal, $kind:ident, $unit:ident, [$($label:literal),*], $group:ident, $legacy:literal, $help:literal; )+) => {
+        $(
+            #[doc = $help]
+            pub const $const: MetricDef = MetricDef {
+                name: $name,
+                kind: MetricKind::$kind,
+                unit: Unit::$unit,
+                labels: &[$($label),*],
+                group: Group::$group,
+                legacy: $legacy,
+                help: $help,
+            };
+        )+
+
+        /// Every series, in catalogue order.
+        pub const METRICS: &[MetricDef] = &[$($const),+];
+    };
+}
+
+metrics_table! {
+    // ── trading: closed-trade statistics over all agents ─────────────────────
+    TRADES_TOTAL = "velocitytrader_trades_total", Counter, Count, [], Trading, true, "Closed trades, breakevens included.";
+    TRADES_WINNING_TOTAL = "velocitytrader_trades_winning_total", Counter, Count, [], Trading, true, "Closed trades with pnl > 0.";
+    TRADES_LOSING_TOTAL = "velocitytrader_trades_losing_total", Counter, Count, [], Trading, true, "Closed trades with pnl < 0.";
+    TRADES_BREAKEVEN_TOTAL = "velocitytrader_trades_breakeven_total", Counter, Count, [], Trading, false, "Closed trades with pnl = 0 (neither win nor loss).";
+    WIN_RATE = "velocitytrader_win_rate", Gauge, Percent, [], Trading, true, "Winning trades / (winning + losing trades); breakevens excluded; no sample before the first decided trade.";
+    PNL_TOTAL = "velocitytrader_pnl_total", Gauge, Currency, [], Trading, true, "Net realised P&L (legacy gauge name; can go down).";
+    GROSS_PROFIT = "velocitytrader_gross_profit", Gauge, Currency, [], Trading, true, "Sum of winning trades' pnl.";
+    GROSS_LOSS = "velocitytrader_gross_loss", Gauge, Currency, [], Trading, true, "Sum of losing trades' pnl as a positive magnitude.";
+    PROFIT_FACTOR = "velocitytrader_profit_factor", Gauge, Ratio, [], Trading, true, "Gross profit / gross loss; +Inf with wins and no losses; no sample before the first decided trade.";
+    PAYOFF_RATIO = "velocitytrader_payoff_ratio", Gauge, Ratio, [], Trading, false, "Average win / average loss.";
+    AVG_TRADE_PNL = "velocitytrader_avg_trade_pnl", Gauge, Currency, [], Trading, true, "Net P&L per closed trade (expectancy).";
+    AVG_WIN = "velocitytrader_avg_win", Gauge, Currency, [], Trading, true, "Mean pnl of winning trades.";
+    AVG_LOSS = "velocitytrader_avg_loss", Gauge, Currency, [], Trading, true, "Mean loss of losing trades as a positive magnitude.";
+    LARGEST_WIN = "velocitytrader_largest_win", Gauge, Currency, [], Trading, true, "Largest winning trade; no sample before the first win.";
+    LARGEST_LOSS = "velocitytrader_largest_loss", Gauge, Currency, [], Trading, true, "Largest losing trade as a positive magnitude; no sample before the first loss.";
+    TRADE_DURATION_AVG_SECONDS = "velocitytrader_trade_duration_avg_seconds", Gauge, Seconds, [], Trading, true, "Mean holding time of closed trades.";
+    LAST_TRADE_TIMESTAMP_SECONDS = "velocitytrader_last_trade_timestamp_seconds", Gauge, Timestamp, [], Trading, false, "Close time of the most recent trade.";
+
+    // ── agent ─────────────────────────────────────────────────────────────────
+    AGENT_TRADES_TOTAL = "velocitytrader_agent_trades_total", Counter, Count, ["agent"], Agent, true, "Closed trades per agent.";
+    AGENT_TRADES_WINNING_TOTAL = "velocitytrader_agent_trades_winning_total", Counter, Count, ["agent"], Agent, false, "Winning trades per agent.";
+    AGENT_TRADES_LOSING_TOTAL = "velocitytrader_agent_trades_losing_total", Counter, Count, ["agent"], Agent, false, "Losing trades per agent.";
+    AGENT_WIN_RATE = "velocitytrader_agent_win_rate", Gauge, Percent, ["agent"], Agent, true, "Win rate per agent (breakevens excluded).";
+    AGENT_PNL_TOTAL = "velocitytrader_agent_pnl_total", Gauge, Currency, ["agent"], Agent, true, "Net realised P&L per agent (legacy gauge name).";
+    AGENT_GROSS_PROFIT = "velocitytrader_agent_gross_profit", Gauge, Currency, ["agent"], Agent, false, "Sum of winning pnl per agent.";
+    AGENT_GROSS_LOSS = "velocitytrader_agent_gross_loss", Gauge, Currency, ["agent"], Agent, false, "Sum of losing pnl per agent, positive magnitude.";
+    AGENT_AVG_CONFIDENCE = "velocitytrader_agent_avg_confidence", Gauge, Fraction, ["agent"], Agent, true, "Mean signal confidence of the agent's closed trades that reported one.";
+    AGENT_SIGNALS_TOTAL = "velocitytrader_agent_signals_total", Counter, Count, ["agent"], Agent, true, "Trading signals generated per agent.";
+    AGENT_ACTIVE_POSITIONS = "velocitytrader_agent_active_positions", Gauge, Count, ["agent"], Agent, true, "Open positions per agent.";
+
+    // ── regime ────────────────────────────────────────────────────────────────
+    REGIME_CURRENT = "velocitytrader_regime_current", Gauge, Code, ["symbol", "timeframe"], Regime, true, "Current regime: 1 CHAOTIC, 2 UNDERDAMPED, 3 CRITICALLY_DAMPED, 4 OVERDAMPED.";
+    REGIME_CHANGES_TOTAL = "velocitytrader_regime_changes_total", Counter, Count, ["symbol", "timeframe"], Regime, true, "Regime transitions observed.";
+    REGIME_TRADES_TOTAL = "velocitytrader_regime_trades_total", Counter, Count, ["regime"], Regime, true, "Closed trades per regime at entry.";
+    REGIME_TRADES_WINNING_TOTAL = "velocitytrader_regime_trades_winning_total", Counter, Count, ["regime"], Regime, false, "Winning trades per regime at entry.";
+    REGIME_TRADES_LOSING_TOTAL = "velocitytrader_regime_trades_losing_total", Counter, Count, ["regime"], Regime, false, "Losing trades per regime at entry.";
+    REGIME_WIN_RATE = "velocitytrader_regime_win_rate", Gauge, Percent, ["regime"], Regime, true, "Win rate per regime at entry (breakevens excluded).";
+    REGIME_PNL = "velocitytrader_regime_pnl", Gauge, Currency, ["regime"], Regime, true, "Net realised P&L per regime at entry.";
+    REGIME_GROSS_PROFIT = "velocitytrader_regime_gross_profit", Gauge, Currency, ["regime"], Regime, false, "Sum of winning pnl per regime.";
+    REGIME_GROSS_LOSS = "velocitytrader_regime_gross_loss", Gauge, Currency, ["regime"], Regime, false, "Sum of losing pnl per regime, positive magnitude.";
+
+    // ── physics ───────────────────────────────────────────────────────────────
+    PHYSICS_MOMENTUM = "velocitytrader_physics_momentum", Gauge, PricePerSecond, ["symbol", "timeframe"], Physics, true, "Market momentum as reported by the physics engine (signed).";
+    PHYSICS_VELOCITY = "velocitytrader_physics_velocity", Gauge, PricePerSecond, ["symbol", "timeframe"], Physics, true, "Price velocity (first derivative of mid price, signed).";
+    PHYSICS_ACCELERATION = "velocitytrader_physics_acceleration", Gauge, PricePerSecond, ["symbol", "timeframe"], Physics, true, "Price acceleration (price units per second squared, signed).";
+    PHYSICS_ENERGY = "velocitytrader_physics_energy", Gauge, Energy, ["symbol", "timeframe"], Physics, true, "Market energy as defined by the engine (>= 0).";
+    PHYSICS_DAMPING_RATIO = "velocitytrader_physics_damping_ratio", Gauge, Ratio, ["symbol", "timeframe"], Physics, true, "Physical damping ratio zeta: < 1 underdamped, 1 critical, > 1 overdamped.";
+    PHYSICS_NATURAL_FREQUENCY = "velocitytrader_physics_natural_frequency", Gauge, RadiansPerSecond, ["symbol", "timeframe"], Physics, true, "Undamped natural angular frequency omega_n.";
+
+    // ── symbol ────────────────────────────────────────────────────────────────
+    SYMBOL_TRADES_TOTAL = "velocitytrader_symbol_trades_total", Counter, Count, ["symbol"], Symbol, true, "Closed trades per symbol.";
+    SYMBOL_TRADES_WINNING_TOTAL = "velocitytrader_symbol_trades_winning_total", Counter, Count, ["symbol"], Symbol, false, "Winning trades per symbol.";
+    SYMBOL_TRADES_LOSING_TOTAL = "velocitytrader_symbol_trades_losing_total", Counter, Count, ["symbol"], Symbol, false, "Losing trades per symbol.";
+    SYMBOL_WIN_RATE = "velocitytrader_symbol_win_rate", Gauge, Percent, ["symbol"], Symbol, true, "Win rate per symbol (breakevens excluded).";
+    SYMBOL_PNL = "velocitytrader_symbol_pnl", Gauge, Currency, ["symbol"], Symbol, true, "Net realised P&L per symbol.";
+    SYMBOL_GROSS_PROFIT = "velocitytrader_symbol_gross_profit", Gauge, Currency, ["symbol"], Symbol, false, "Sum of winning pnl per symbol.";
+    SYMBOL_GROSS_LOSS = "velocitytrader_symbol_gross_loss", Gauge, Currency, ["symbol"], Symbol, false, "Sum of losing pnl per symbol, positive magnitude.";
+    SYMBOL_PRICE = "velocitytrader_symbol_price", Gauge, Price, ["symbol"], Symbol, true, "Latest mid price (bid + ask) / 2.";
+    SYMBOL_SPREAD = "velocitytrader_symbol_spread", Gauge, Price, ["symbol"], Symbol, true, "Latest spread ask - bid, in price units (not pips).";
+
+    // ── timeframe ─────────────────────────────────────────────────────────────
+    TIMEFRAME_TRADES_TOTAL = "velocitytrader_timeframe_trades_total", Counter, Count, ["timeframe"], Timeframe, true, "Closed trades per timeframe.";
+    TIMEFRAME_TRADES_WINNING_TOTAL = "velocitytrader_timeframe_trades_winning_total", Counter, Count, ["timeframe"], Timeframe, false, "Winning trades per timeframe.";
+    TIMEFRAME_TRADES_LOSING_TOTAL = "velocitytrader_timeframe_trades_losing_total", Counter, Count, ["timeframe"], Timeframe, false, "Losing trades per timeframe.";
+    TIMEFRAME_WIN_RATE = "velocitytrader_timeframe_win_rate", Gauge, Percent, ["timeframe"], Timeframe, true, "Win rate per timeframe (breakevens excluded).";
+    TIMEFRAME_PNL = "velocitytrader_timeframe_pnl", Gauge, Currency, ["timeframe"], Timeframe, true, "Net realised P&L per timeframe.";
+    TIMEFRAME_GROSS_PROFIT = "velocitytrader_timeframe_gross_profit", Gauge, Currency, ["timeframe"], Timeframe, false, "Sum of winning pnl per timeframe.";
+    TIMEFRAME_GROSS_LOSS = "velocitytrader_timeframe_gross_loss", Gauge, Currency, ["timeframe"], Timeframe, false, "Sum of losing pnl per timeframe, positive magnitude.";
+
+    // ── risk: account, equity curve, time statistics ─────────────────────────
+    ACCOUNT_BALANCE = "velocitytrader_account_balance", Gauge, Currency, [], Risk, true, "Account balance (closed P&L).";
+    ACCOUNT_EQUITY = "velocitytrader_account_equity", Gauge, Currency, [], Risk, true, "Account equity (balance plus open P&L).";
+    CURRENT_DRAWDOWN = "velocitytrader_current_drawdown", Gauge, Percent, [], Risk, true, "Current drawdown: (peak equity - equity) / peak equity, positive.";
+    MAX_DRAWDOWN = "velocitytrader_max_drawdown", Gauge, Percent, [], Risk, true, "Largest drawdown seen, positive percent of peak equity (starting balance counts as the first peak).";
+    RISK_EXPOSURE = "velocitytrader_risk_exposure", Gauge, Percent, [], Risk, true, "Open exposure as a percent of equity, as reported by the engine.";
+    VAR_95 = "velocitytrader_var_95", Gauge, Percent, [], Risk, true, "Historical one-period 95% value at risk over the recent return window, as a positive percent loss.";
+    EXPECTED_SHORTFALL_95 = "velocitytrader_expected_shortfall_95", Gauge, Percent, [], Risk, false, "Historical one-period 95% expected shortfall (mean of returns at or below VaR), positive percent loss.";
+    SHARPE_RATIO = "velocitytrader_sharpe_ratio", Gauge, Ratio, [], Risk, true, "Annualised Sharpe ratio of period returns (rf = 0, sample std).";
+    SORTINO_RATIO = "velocitytrader_sortino_ratio", Gauge, Ratio, [], Risk, true, "Annualised Sortino ratio of period returns (target 0, full-sample downside deviation).";
+    CALMAR_RATIO = "velocitytrader_calmar_ratio", Gauge, Ratio, [], Risk, true, "CAGR / max drawdown since inception.";
+    RECOVERY_FACTOR = "velocitytrader_recovery_factor", Gauge, Ratio, [], Risk, true, "Net profit / largest drawdown, both in account currency (signed).";
+    CONSECUTIVE_WINS_MAX = "velocitytrader_consecutive_wins_max", Gauge, Count, [], Risk, true, "Longest run of winning trades (a breakeven breaks it).";
+    CONSECUTIVE_LOSSES_MAX = "velocitytrader_consecutive_losses_max", Gauge, Count, [], Risk, true, "Longest run of losing trades (a breakeven breaks it).";
+    CONSECUTIVE_WINS = "velocitytrader_consecutive_wins", Gauge, Count, [], Risk, false, "Current run of winning trades.";
+    CONSECUTIVE_LOSSES = "velocitytrader_consecutive_losses", Gauge, Count, [], Risk, false, "Current run of losing trades.";
+    RETURN_PERIODS_TOTAL = "velocitytrader_return_periods_total", Counter, Count, [], Risk, false, "Completed equity sampling periods feeding Sharpe, Sortino, Calmar and VaR.";
+
+    // ── reinforcement learning ───────────────────────────────────────────────
+    RL_EXPLORATION_RATE = "velocitytrader_rl_exploration_rate", Gauge, Fraction, ["agent"], Rl, true, "Exploration rate epsilon.";
+    RL_LEARNING_PROGRESS = "velocitytrader_rl_learning_progress", Gauge, Fraction, ["agent"], Rl, true, "Learning progress as reported by the learner.";
+    RL_EXPERIENCE_BUFFER_SIZE = "velocitytrader_rl_experience_buffer_size", Gauge, Count, ["agent"], Rl, true, "Experiences currently held in the replay buffer.";
+    RL_MODEL_CONFIDENCE = "velocitytrader_rl_model_confidence", Gauge, Fraction, ["agent"], Rl, true, "Model confidence.";
+    RL_TOTAL_EXPERIENCES = "velocitytrader_rl_total_experiences", Gauge, Count, ["agent"], Rl, true, "Legacy name: experiences recorded so far (use velocitytrader_rl_experiences_total).";
+    RL_TRAINING_EPISODES = "velocitytrader_rl_training_episodes", Gauge, Count, ["agent"], Rl, true, "Legacy name: training episodes so far (use velocitytrader_rl_episodes_total).";
+    RL_EXPERIENCES_TOTAL = "velocitytrader_rl_experiences_total", Counter, Count, ["agent"], Rl, false, "Experiences recorded.";
+    RL_EPISODES_TOTAL = "velocitytrader_rl_episodes_total", Counter, Count, ["agent"], Rl, false, "Training episodes completed.";
+
+    // ── system ────────────────────────────────────────────────────────────────
+    SYSTEM_STATUS = "velocitytrader_system_status", Gauge, Boolean, [], System, true, "Engine trading loop running as reported by the engine (liveness: use up / absent()).";
+    MT5_CONNECTION = "velocitytrader_mt5_connection", Gauge, Boolean, [], System, true, "MT5 terminal connected; no sample until the engine reports it.";
+    UPTIME_SECONDS = "velocitytrader_uptime_seconds", Gauge, Seconds, [], System, true, "Seconds since the engine (this process's telemetry) started.";
+    TICKS_PROCESSED_TOTAL = "velocitytrader_ticks_processed_total", Counter, Count, [], System, true, "Market ticks processed.";
+    SIGNALS_GENERATED_TOTAL = "velocitytrader_signals_generated_total", Counter, Count, [], System, true, "Trading signals generated by all agents.";
+    ERRORS_TOTAL = "velocitytrader_errors_total", Counter, Count, ["severity"], System, true, "Engine errors by severity (critical, high, medium, low).";
+    ERRORS_CRITICAL_TOTAL = "velocitytrader_errors_critical_total", Counter, Count, [], System, true, "Engine errors of severity critical.";
+    ACTIVE_SYMBOLS = "velocitytrader_active_symbols", Gauge, Count, [], System, true, "Symbols the engine is currently trading.";
+    WEBSOCKET_CLIENTS = "velocitytrader_websocket_clients", Gauge, Count, [], System, true, "Connected websocket clients.";
+    DB_QUERY_LATENCY_MS = "velocitytrader_db_query_latency_ms", Gauge, Milliseconds, [], System, true, "Legacy: latency of the most recent database query.";
+    DB_QUERY_DURATION_SECONDS = "velocitytrader_db_query_duration_seconds", Histogram, Seconds, [], System, false, "Database query latency distribution.";
+
+    // ── the library's own accounting ─────────────────────────────────────────
+    LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
+    REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order); nothing of them was recorded.";
+    BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version"], Meta, false, "Always 1; the version label names the velocity_metrics release.";
+}

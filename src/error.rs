@@ -1,0 +1,156 @@
+//! Errors returned at the crate's boundaries.
+//!
+//! One enum per boundary: [`RecordError`] for bad input handed to a recorder,
+//! [`LabelError`] for label values that cannot become a Prometheus label,
+//! [`ParseError`] for the engine's string spellings, and (feature `exporter`)
+//! [`crate::exporter::ExporterError`] for starting the HTTP endpoint.
+
+use thiserror::Error;
+
+/// A label value (agent, symbol) was rejected before it reached Prometheus.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LabelError {
+    /// The value is empty (or only whitespace).
+    #[error("empty {kind} label value")]
+    Empty {
+        /// Which label: `agent` or `symbol`.
+        kind: &'static str,
+    },
+    /// The value is longer than [`crate::model::MAX_LABEL_BYTES`].
+    #[error("{kind} label value is {len} bytes, longer than the limit of {max}")]
+    TooLong {
+        /// Which label: `agent` or `symbol`.
+        kind: &'static str,
+        /// Length of the rejected value in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The value contains a control character (newline, NUL, ...).
+    #[error("{kind} label value {value:?} contains a control character")]
+    ControlCharacter {
+        /// Which label: `agent` or `symbol`.
+        kind: &'static str,
+        /// The rejected value, escaped by `Debug`.
+        value: String,
+    },
+    /// The process has interned [`crate::model::MAX_INTERNED_NAMES`] distinct
+    /// names already; further names are refused so memory stays bounded.
+    #[error("too many distinct label values in this process (limit {max}); refusing {value:?}")]
+    InternerFull {
+        /// The rejected value.
+        value: String,
+        /// The limit.
+        max: usize,
+    },
+}
+
+/// One of the engine's string spellings could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Not one of the four regimes (or their legacy spellings).
+    #[error("unknown market regime {0:?} (expected CHAOTIC, UNDERDAMPED, CRITICALLY_DAMPED or OVERDAMPED)")]
+    Regime(String),
+    /// Not a known MT5 timeframe.
+    #[error("unknown timeframe {0:?} (expected one of M1, M5, M15, M30, H1, H4, D1, W1, MN1)")]
+    Timeframe(String),
+    /// Not `BUY` or `SELL`.
+    #[error("unknown trade side {0:?} (expected BUY or SELL)")]
+    Side(String),
+    /// Not `CRITICAL`, `HIGH`, `MEDIUM` or `LOW`.
+    #[error("unknown error severity {0:?} (expected CRITICAL, HIGH, MEDIUM or LOW)")]
+    Severity(String),
+    /// A regime code outside 1..=4.
+    #[error("regime code {0} is outside 1..=4")]
+    RegimeCode(i64),
+}
+
+/// A recorder refused an event. Nothing was recorded: statistics stay exact.
+///
+/// Every refusal is also counted in
+/// `velocitytrader_rejected_events_total{reason}` so that bad input is visible
+/// in Prometheus even when the caller ignores the `Result`.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// A value that must be a finite number was NaN or infinite.
+    #[error("{field} must be a finite number, got {value}")]
+    NotFinite {
+        /// The offending field, e.g. `pnl` or `price`.
+        field: &'static str,
+        /// The rejected value.
+        value: f64,
+    },
+    /// A value that must not be negative was negative.
+    #[error("{field} must not be negative, got {value}")]
+    Negative {
+        /// The offending field, e.g. `duration_secs`.
+        field: &'static str,
+        /// The rejected value.
+        value: f64,
+    },
+    /// A value that must lie in a closed range did not.
+    #[error("{field} must be within {min}..={max}, got {value}")]
+    OutOfRange {
+        /// The offending field, e.g. `confidence`.
+        field: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Equity samples must arrive in time order.
+    #[error("equity sample at {at} is older than the previous sample at {previous}")]
+    OutOfOrder {
+        /// Timestamp of the rejected sample (Unix seconds).
+        at: f64,
+        /// Timestamp of the latest accepted sample.
+        previous: f64,
+    },
+}
+
+impl RecordError {
+    /// The `reason` label value this error is counted under.
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::NotFinite { .. } => "not_finite",
+            Self::Negative { .. } => "negative",
+            Self::OutOfRange { .. } => "out_of_range",
+            Self::OutOfOrder { .. } => "out_of_order",
+        }
+    }
+}
+
+/// Checks that `value` is finite.
+pub(crate) fn finite(field: &'static str, value: f64) -> Result<f64, RecordError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(RecordError::NotFinite { field, value })
+    }
+}
+
+/// Checks that `value` is finite and not negative.
+pub(crate) fn non_negative(field: &'static str, value: f64) -> Result<f64, RecordError> {
+    let value = finite(field, value)?;
+    if value < 0.0 {
+        Err(RecordError::Negative { field, value })
+    } else {
+        Ok(value)
+    }
+}
+
+/// Checks that `value` lies in `min..=max`.
+pub(crate) fn in_range(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, RecordError> {
+    let value = finite(field, value)?;
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(RecordError::OutOfRange { field, value, min, max })
+    }
+}
