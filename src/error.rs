@@ -51,7 +51,9 @@ pub enum LabelError {
 #[non_exhaustive]
 pub enum ParseError {
     /// Not one of the four regimes (or their legacy spellings).
-    #[error("unknown market regime {0:?} (expected CHAOTIC, UNDERDAMPED, CRITICALLY_DAMPED or OVERDAMPED)")]
+    #[error(
+        "unknown market regime {0:?} (expected CHAOTIC, UNDERDAMPED, CRITICALLY_DAMPED or OVERDAMPED)"
+    )]
     Regime(String),
     /// Not a known MT5 timeframe.
     #[error("unknown timeframe {0:?} (expected one of M1, M5, M15, M30, H1, H4, D1, W1, MN1)")]
@@ -146,11 +148,26 @@ pub(crate) fn non_negative(field: &'static str, value: f64) -> Result<f64, Recor
 }
 
 /// Checks that `value` lies in `min..=max`.
-pub(crate) fn in_range(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, RecordError> {
+pub(crate) fn in_range(
+    field: &'static str,
+    value: f64,
+    min: f64,
+    max: f64,
+) -> Result<f64, RecordError> {
     let value = finite(field, value)?;
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(RecordError::OutOfRange { field, value, min, max })
+        Err(RecordError::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+        })
     }
 }
+
+/// A process-wide default was installed already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("a process-wide velocity_metrics telemetry is installed already")]
+pub struct AlreadyInstalled;

@@ -7,7 +7,18 @@
 
 pub mod catalogue;
 pub mod error;
+#[cfg(feature = "exporter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exporter")))]
+pub mod exporter;
+mod global;
 pub mod model;
 
-pub use error::{LabelError, ParseError, RecordError};
+pub use error::{AlreadyInstalled, LabelError, ParseError, RecordError};
+pub use global::*;
 pub use model::{Agent, Regime, Severity, Side, Symbol, Timeframe, Trade};
+pub mod recorders;
+pub mod stats;
+pub mod telemetry;
+
+pub use recorders::{PhysicsReading, RlSnapshot};
+pub use telemetry::{PublisherGuard, Telemetry, TelemetryBuilder, TelemetryConfig};

@@ -30,6 +30,7 @@ macro_rules! string_enum {
 
             /// Dense index, for per-value state.
             #[must_use]
+            #[allow(dead_code, reason = "not every vocabulary indexes state")]
             pub(crate) fn index(self) -> usize {
                 self as usize
             }
@@ -128,7 +129,10 @@ mod tests {
         assert_eq!("MN".parse::<Timeframe>().unwrap(), Timeframe::MN1);
         assert_eq!("long".parse::<Side>().unwrap(), Side::Buy);
         assert_eq!("critical".parse::<Severity>().unwrap(), Severity::Critical);
-        assert_eq!("X".parse::<Severity>(), Err(ParseError::Severity("X".into())));
+        assert_eq!(
+            "X".parse::<Severity>(),
+            Err(ParseError::Severity("X".into()))
+        );
     }
 
     #[test]

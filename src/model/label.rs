@@ -25,9 +25,15 @@ struct Interner {
 }
 
 static INTERNER: LazyLock<RwLock<Interner>> = LazyLock::new(|| {
-    let mut interner = Interner { ids: HashMap::new(), names: Vec::new() };
+    let mut interner = Interner {
+        ids: HashMap::new(),
+        names: Vec::new(),
+    };
     for seeded in ["berserker", "sniper"] {
-        interner.ids.insert(seeded, u32::try_from(interner.names.len()).unwrap_or(u32::MAX));
+        interner.ids.insert(
+            seeded,
+            u32::try_from(interner.names.len()).unwrap_or(u32::MAX),
+        );
         interner.names.push(seeded);
     }
     RwLock::new(interner)
@@ -38,27 +44,41 @@ fn validate(kind: &'static str, value: &str) -> Result<(), LabelError> {
         return Err(LabelError::Empty { kind });
     }
     if value.len() > MAX_LABEL_BYTES {
-        return Err(LabelError::TooLong { kind, len: value.len(), max: MAX_LABEL_BYTES });
+        return Err(LabelError::TooLong {
+            kind,
+            len: value.len(),
+            max: MAX_LABEL_BYTES,
+        });
     }
     if value.chars().any(char::is_control) {
-        return Err(LabelError::ControlCharacter { kind, value: value.to_owned() });
+        return Err(LabelError::ControlCharacter {
+            kind,
+            value: value.to_owned(),
+        });
     }
     Ok(())
 }
 
 fn intern(value: &str) -> Result<(u32, &'static str), LabelError> {
     {
-        let interner = INTERNER.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let interner = INTERNER
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((&name, &id)) = interner.ids.get_key_value(value) {
             return Ok((id, name));
         }
     }
-    let mut interner = INTERNER.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut interner = INTERNER
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((&name, &id)) = interner.ids.get_key_value(value) {
         return Ok((id, name));
     }
     if interner.names.len() >= MAX_INTERNED_NAMES {
-        return Err(LabelError::InternerFull { value: value.to_owned(), max: MAX_INTERNED_NAMES });
+        return Err(LabelError::InternerFull {
+            value: value.to_owned(),
+            max: MAX_INTERNED_NAMES,
+        });
     }
     let name: &'static str = Box::leak(value.to_owned().into_boxed_str());
     let id = u32::try_from(interner.names.len()).unwrap_or(u32::MAX);
@@ -162,9 +182,15 @@ interned_label!(
 
 impl Agent {
     /// The aggressive agent, `berserker`.
-    pub const BERSERKER: Agent = Agent { id: 0, name: "berserker" };
+    pub const BERSERKER: Agent = Agent {
+        id: 0,
+        name: "berserker",
+    };
     /// The selective agent, `sniper`.
-    pub const SNIPER: Agent = Agent { id: 1, name: "sniper" };
+    pub const SNIPER: Agent = Agent {
+        id: 1,
+        name: "sniper",
+    };
 
     /// Checks, lower-cases and interns an agent name.
     ///
@@ -219,8 +245,14 @@ mod tests {
     #[test]
     fn hostile_values_are_rejected_or_kept_verbatim() {
         assert!(matches!(Symbol::new("   "), Err(LabelError::Empty { .. })));
-        assert!(matches!(Symbol::new("a\nb"), Err(LabelError::ControlCharacter { .. })));
-        assert!(matches!(Symbol::new(&"x".repeat(65)), Err(LabelError::TooLong { len: 65, .. })));
+        assert!(matches!(
+            Symbol::new("a\nb"),
+            Err(LabelError::ControlCharacter { .. })
+        ));
+        assert!(matches!(
+            Symbol::new(&"x".repeat(65)),
+            Err(LabelError::TooLong { len: 65, .. })
+        ));
         assert_eq!(Symbol::new("quo\"te\\").unwrap().as_str(), "quo\"te\\");
     }
 

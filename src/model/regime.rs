@@ -34,8 +34,12 @@ pub enum Regime {
 
 impl Regime {
     /// All regimes in code order.
-    pub const ALL: [Regime; 4] =
-        [Regime::Chaotic, Regime::Underdamped, Regime::CriticallyDamped, Regime::Overdamped];
+    pub const ALL: [Regime; 4] = [
+        Regime::Chaotic,
+        Regime::Underdamped,
+        Regime::CriticallyDamped,
+        Regime::Overdamped,
+    ];
 
     /// The code exported by `velocitytrader_regime_current` (1..=4).
     #[must_use]
@@ -93,7 +97,13 @@ impl FromStr for Regime {
         let normalised: String = s
             .trim()
             .chars()
-            .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_uppercase() })
+            .map(|c| {
+                if c == ' ' || c == '-' {
+                    '_'
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
             .collect();
         match normalised.as_str() {
             "CHAOTIC" => Ok(Regime::Chaotic),
@@ -134,7 +144,10 @@ mod tests {
         ] {
             assert_eq!(text.parse::<Regime>().unwrap(), regime, "{text}");
         }
-        assert_eq!("TRENDING".parse::<Regime>(), Err(ParseError::Regime("TRENDING".into())));
+        assert_eq!(
+            "TRENDING".parse::<Regime>(),
+            Err(ParseError::Regime("TRENDING".into()))
+        );
     }
 
     #[test]

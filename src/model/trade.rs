@@ -50,7 +50,9 @@ impl Trade {
     /// A trade closed now with the given P&L; other fields unknown or zero.
     #[must_use]
     pub fn closed(agent: Agent, symbol: Symbol, timeframe: Timeframe, pnl: f64) -> Self {
-        let closed_at = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+        let closed_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
         Self {
             agent,
             symbol,
@@ -119,26 +121,42 @@ mod tests {
     use super::*;
 
     fn trade(pnl: f64) -> Trade {
-        Trade::closed(Agent::BERSERKER, Symbol::new("GBPUSD+").unwrap(), Timeframe::M5, pnl)
+        Trade::closed(
+            Agent::BERSERKER,
+            Symbol::new("GBPUSD+").unwrap(),
+            Timeframe::M5,
+            pnl,
+        )
     }
 
     #[test]
     fn validate_rejects_bad_numbers() {
         assert!(trade(1.0).validate().is_ok());
-        assert!(matches!(trade(f64::NAN).validate(), Err(RecordError::NotFinite { field: "pnl", .. })));
+        assert!(matches!(
+            trade(f64::NAN).validate(),
+            Err(RecordError::NotFinite { field: "pnl", .. })
+        ));
         assert!(matches!(
             trade(1.0).with_duration_secs(-1.0).validate(),
-            Err(RecordError::Negative { field: "duration_secs", .. })
+            Err(RecordError::Negative {
+                field: "duration_secs",
+                ..
+            })
         ));
         assert!(matches!(
             trade(1.0).with_confidence(1.5).validate(),
-            Err(RecordError::OutOfRange { field: "confidence", .. })
+            Err(RecordError::OutOfRange {
+                field: "confidence",
+                ..
+            })
         ));
     }
 
     #[test]
     fn serde_round_trip() {
-        let t = trade(-3.25).with_regime(Regime::Chaotic).with_confidence(0.5);
+        let t = trade(-3.25)
+            .with_regime(Regime::Chaotic)
+            .with_confidence(0.5);
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains("\"CHAOTIC\""), "{json}");
         let back: Trade = serde_json::from_str(&json).unwrap();

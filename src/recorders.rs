@@ -1,0 +1,34 @@
+//! The recorders: `impl Telemetry` blocks, one file per group of series, and
+//! the per-group state they keep between [`crate::Telemetry::publish`] calls.
+
+mod agent;
+mod breakdown;
+mod market;
+mod meta;
+mod risk;
+mod system;
+mod trading;
+
+pub(crate) use agent::AgentHandles;
+pub use agent::RlSnapshot;
+pub use market::PhysicsReading;
+pub(crate) use market::{MarketHandles, QuoteHandles};
+pub(crate) use meta::MetaHandles;
+pub(crate) use risk::{EquityBook, publish_risk};
+pub(crate) use system::SystemHandles;
+pub(crate) use trading::{TradeBook, publish_trades};
+
+/// Handles owned by the publish step, guarded by one mutex.
+pub(crate) struct PublishState {
+    pub(crate) trading: trading::TradeHandles,
+    pub(crate) risk: risk::RiskHandles,
+}
+
+impl PublishState {
+    pub(crate) fn new(sink: &crate::telemetry::Sink) -> Self {
+        Self {
+            trading: trading::TradeHandles::new(sink),
+            risk: risk::RiskHandles::new(sink),
+        }
+    }
+}

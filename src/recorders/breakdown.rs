@@ -1,0 +1,168 @@
+//! Per-label trade breakdowns (agent, symbol, regime, timeframe): the raw
+//! sums and counts every ratio is derived from.
+
+use metrics::{Counter, Gauge};
+
+use crate::catalogue::{self as cat, MetricDef};
+use crate::telemetry::{LazyGauge, Sink, count_f64};
+
+/// Running sums for one label value. Plain numbers: updated under the trade
+/// book's lock.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct DimensionStats {
+    pub(crate) trades: u64,
+    pub(crate) wins: u64,
+    pub(crate) losses: u64,
+    pub(crate) net_pnl: f64,
+    pub(crate) gross_profit: f64,
+    pub(crate) gross_loss: f64,
+    pub(crate) confidence_sum: f64,
+    pub(crate) confidence_count: u64,
+}
+
+impl DimensionStats {
+    pub(crate) fn record(&mut self, pnl: f64, confidence: Option<f64>) {
+        self.trades += 1;
+        self.net_pnl += pnl;
+        if pnl > 0.0 {
+            self.wins += 1;
+            self.gross_profit += pnl;
+        } else if pnl < 0.0 {
+            self.losses += 1;
+            self.gross_loss -= pnl;
+        }
+        if let Some(c) = confidence {
+            self.confidence_sum += c;
+            self.confidence_count += 1;
+        }
+    }
+
+    /// Wins / (wins + losses) in percent; `None` with no decided trade.
+    pub(crate) fn win_rate_percent(&self) -> Option<f64> {
+        let decided = self.wins + self.losses;
+        (decided > 0).then(|| 100.0 * count_f64(self.wins) / count_f64(decided))
+    }
+
+    pub(crate) fn avg_confidence(&self) -> Option<f64> {
+        (self.confidence_count > 0).then(|| self.confidence_sum / count_f64(self.confidence_count))
+    }
+}
+
+/// The catalogue entries of one dimension.
+pub(crate) struct DimensionDefs {
+    pub(crate) trades: MetricDef,
+    pub(crate) wins: MetricDef,
+    pub(crate) losses: MetricDef,
+    pub(crate) win_rate: MetricDef,
+    pub(crate) pnl: MetricDef,
+    pub(crate) gross_profit: MetricDef,
+    pub(crate) gross_loss: MetricDef,
+    pub(crate) avg_confidence: Option<MetricDef>,
+}
+
+pub(crate) const AGENT: DimensionDefs = DimensionDefs {
+    trades: cat::AGENT_TRADES_TOTAL,
+    wins: cat::AGENT_TRADES_WINNING_TOTAL,
+    losses: cat::AGENT_TRADES_LOSING_TOTAL,
+    win_rate: cat::AGENT_WIN_RATE,
+    pnl: cat::AGENT_PNL_TOTAL,
+    gross_profit: cat::AGENT_GROSS_PROFIT,
+    gross_loss: cat::AGENT_GROSS_LOSS,
+    avg_confidence: Some(cat::AGENT_AVG_CONFIDENCE),
+};
+
+pub(crate) const SYMBOL: DimensionDefs = DimensionDefs {
+    trades: cat::SYMBOL_TRADES_TOTAL,
+    wins: cat::SYMBOL_TRADES_WINNING_TOTAL,
+    losses: cat::SYMBOL_TRADES_LOSING_TOTAL,
+    win_rate: cat::SYMBOL_WIN_RATE,
+    pnl: cat::SYMBOL_PNL,
+    gross_profit: cat::SYMBOL_GROSS_PROFIT,
+    gross_loss: cat::SYMBOL_GROSS_LOSS,
+    avg_confidence: None,
+};
+
+pub(crate) const REGIME: DimensionDefs = DimensionDefs {
+    trades: cat::REGIME_TRADES_TOTAL,
+    wins: cat::REGIME_TRADES_WINNING_TOTAL,
+    losses: cat::REGIME_TRADES_LOSING_TOTAL,
+    win_rate: cat::REGIME_WIN_RATE,
+    pnl: cat::REGIME_PNL,
+    gross_profit: cat::REGIME_GROSS_PROFIT,
+    gross_loss: cat::REGIME_GROSS_LOSS,
+    avg_confidence: None,
+};
+
+pub(crate) const TIMEFRAME: DimensionDefs = DimensionDefs {
+    trades: cat::TIMEFRAME_TRADES_TOTAL,
+    wins: cat::TIMEFRAME_TRADES_WINNING_TOTAL,
+    losses: cat::TIMEFRAME_TRADES_LOSING_TOTAL,
+    win_rate: cat::TIMEFRAME_WIN_RATE,
+    pnl: cat::TIMEFRAME_PNL,
+    gross_profit: cat::TIMEFRAME_GROSS_PROFIT,
+    gross_loss: cat::TIMEFRAME_GROSS_LOSS,
+    avg_confidence: None,
+};
+
+/// Handles of one label value, registered when it has its first trade.
+pub(crate) struct DimensionHandles {
+    trades: Counter,
+    wins: Counter,
+    losses: Counter,
+    win_rate: LazyGauge,
+    pnl: Gauge,
+    gross_profit: Gauge,
+    gross_loss: Gauge,
+    avg_confidence: Option<LazyGauge>,
+}
+
+impl DimensionHandles {
+    pub(crate) fn new(sink: &Sink, defs: &DimensionDefs, label: &'static str) -> Self {
+        let l = [label];
+        Self {
+            trades: sink.counter(&defs.trades, &l),
+            wins: sink.counter(&defs.wins, &l),
+            losses: sink.counter(&defs.losses, &l),
+            win_rate: LazyGauge::new(&defs.win_rate, &l),
+            pnl: sink.gauge(&defs.pnl, &l),
+            gross_profit: sink.gauge(&defs.gross_profit, &l),
+            gross_loss: sink.gauge(&defs.gross_loss, &l),
+            avg_confidence: defs.avg_confidence.as_ref().map(|d| LazyGauge::new(d, &l)),
+        }
+    }
+
+    pub(crate) fn publish(&self, sink: &Sink, stats: &DimensionStats) {
+        self.trades.absolute(stats.trades);
+        self.wins.absolute(stats.wins);
+        self.losses.absolute(stats.losses);
+        self.win_rate.set(sink, stats.win_rate_percent());
+        self.pnl.set(stats.net_pnl);
+        self.gross_profit.set(stats.gross_profit);
+        self.gross_loss.set(stats.gross_loss);
+        if let Some(gauge) = &self.avg_confidence {
+            gauge.set(sink, stats.avg_confidence());
+        }
+    }
+}
+
+/// Publishes a slice of per-label stats, registering handles for label values
+/// that have trades.
+pub(crate) fn publish_dimension(
+    sink: &Sink,
+    defs: &DimensionDefs,
+    handles: &mut Vec<Option<DimensionHandles>>,
+    stats: &[DimensionStats],
+    label_of: impl Fn(usize) -> &'static str,
+) {
+    if handles.len() < stats.len() {
+        handles.resize_with(stats.len(), || None);
+    }
+    for (index, stats) in stats.iter().enumerate() {
+        if stats.trades == 0 {
+            continue;
+        }
+        handles[index]
+            .get_or_insert_with(|| DimensionHandles::new(sink, defs, label_of(index)))
+            .publish(sink, stats);
+    }
+}

@@ -1,0 +1,205 @@
+//! Closed trades: the global statistics and the four breakdowns.
+
+use metrics::{Counter, Gauge};
+
+use super::PublishState;
+use super::breakdown::{self, DimensionHandles, DimensionStats};
+use crate::catalogue as cat;
+use crate::error::RecordError;
+use crate::model::{Regime, Timeframe, Trade};
+use crate::stats::TradeStats;
+use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, count_f64, lock};
+
+const TIMEFRAMES: usize = Timeframe::ALL.len();
+
+/// Everything trade-level, updated under one lock per trade.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TradeBook {
+    pub(crate) all: TradeStats,
+    pub(crate) agents: Vec<DimensionStats>,
+    pub(crate) symbols: Vec<DimensionStats>,
+    pub(crate) regimes: [DimensionStats; 4],
+    pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
+    pub(crate) last_closed_at: Option<f64>,
+}
+
+impl TradeBook {
+    fn record(&mut self, trade: &Trade, agent_slot: usize, symbol_slot: usize) {
+        let pnl = trade.pnl;
+        self.all.record(pnl, trade.duration_secs);
+        slot_mut(&mut self.agents, agent_slot).record(pnl, trade.confidence);
+        slot_mut(&mut self.symbols, symbol_slot).record(pnl, None);
+        if let Some(regime) = trade.regime {
+            self.regimes[regime.index()].record(pnl, None);
+        }
+        self.timeframes[trade.timeframe.index()].record(pnl, None);
+        self.last_closed_at = Some(
+            self.last_closed_at
+                .map_or(trade.closed_at, |t| t.max(trade.closed_at)),
+        );
+    }
+}
+
+fn slot_mut(slots: &mut Vec<DimensionStats>, index: usize) -> &mut DimensionStats {
+    if slots.len() <= index {
+        slots.resize(index + 1, DimensionStats::default());
+    }
+    &mut slots[index]
+}
+
+impl Telemetry {
+    /// Records one closed trade in the global statistics and in the
+    /// per-agent, per-symbol, per-regime (when known) and per-timeframe
+    /// breakdowns.
+    ///
+    /// # Errors
+    /// [`RecordError`] when [`Trade::validate`] fails (NaN/±Inf P&L, negative
+    /// duration, confidence outside 0..=1). The trade is then not recorded at
+    /// all, and the refusal is counted in
+    /// `velocitytrader_rejected_events_total{reason}`.
+    pub fn record_trade(&self, trade: &Trade) -> Result<(), RecordError> {
+        trade.validate().map_err(|e| self.reject(e))?;
+        let inner = &*self.inner;
+        let agent = inner.agents.resolve(trade.agent.id(), trade.agent.as_str());
+        let symbol = inner
+            .symbols
+            .resolve(trade.symbol.id(), trade.symbol.as_str());
+        lock(&inner.trades).record(trade, agent.index, symbol.index);
+        Ok(())
+    }
+}
+
+/// Handles of the global trade statistics and the breakdown tables.
+pub(crate) struct TradeHandles {
+    trades: Counter,
+    wins: Counter,
+    losses: Counter,
+    breakevens: Counter,
+    pnl: Gauge,
+    gross_profit: Gauge,
+    gross_loss: Gauge,
+    win_rate: LazyGauge,
+    profit_factor: LazyGauge,
+    payoff: LazyGauge,
+    avg_trade: LazyGauge,
+    avg_win: LazyGauge,
+    avg_loss: LazyGauge,
+    largest_win: LazyGauge,
+    largest_loss: LazyGauge,
+    avg_duration: LazyGauge,
+    last_trade_at: LazyGauge,
+    wins_max: Gauge,
+    losses_max: Gauge,
+    wins_now: Gauge,
+    losses_now: Gauge,
+    agents: Vec<Option<DimensionHandles>>,
+    symbols: Vec<Option<DimensionHandles>>,
+    regimes: Vec<Option<DimensionHandles>>,
+    timeframes: Vec<Option<DimensionHandles>>,
+    scratch: TradeBook,
+}
+
+impl TradeHandles {
+    pub(crate) fn new(sink: &Sink) -> Self {
+        Self {
+            trades: sink.counter(&cat::TRADES_TOTAL, &[]),
+            wins: sink.counter(&cat::TRADES_WINNING_TOTAL, &[]),
+            losses: sink.counter(&cat::TRADES_LOSING_TOTAL, &[]),
+            breakevens: sink.counter(&cat::TRADES_BREAKEVEN_TOTAL, &[]),
+            pnl: sink.gauge(&cat::PNL_TOTAL, &[]),
+            gross_profit: sink.gauge(&cat::GROSS_PROFIT, &[]),
+            gross_loss: sink.gauge(&cat::GROSS_LOSS, &[]),
+            win_rate: LazyGauge::new(&cat::WIN_RATE, &[]),
+            profit_factor: LazyGauge::new(&cat::PROFIT_FACTOR, &[]),
+            payoff: LazyGauge::new(&cat::PAYOFF_RATIO, &[]),
+            avg_trade: LazyGauge::new(&cat::AVG_TRADE_PNL, &[]),
+            avg_win: LazyGauge::new(&cat::AVG_WIN, &[]),
+            avg_loss: LazyGauge::new(&cat::AVG_LOSS, &[]),
+            largest_win: LazyGauge::new(&cat::LARGEST_WIN, &[]),
+            largest_loss: LazyGauge::new(&cat::LARGEST_LOSS, &[]),
+            avg_duration: LazyGauge::new(&cat::TRADE_DURATION_AVG_SECONDS, &[]),
+            last_trade_at: LazyGauge::new(&cat::LAST_TRADE_TIMESTAMP_SECONDS, &[]),
+            wins_max: sink.gauge(&cat::CONSECUTIVE_WINS_MAX, &[]),
+            losses_max: sink.gauge(&cat::CONSECUTIVE_LOSSES_MAX, &[]),
+            wins_now: sink.gauge(&cat::CONSECUTIVE_WINS, &[]),
+            losses_now: sink.gauge(&cat::CONSECUTIVE_LOSSES, &[]),
+            agents: Vec::new(),
+            symbols: Vec::new(),
+            regimes: Vec::new(),
+            timeframes: Vec::new(),
+            scratch: TradeBook::default(),
+        }
+    }
+
+    fn publish_global(&self, sink: &Sink, s: &TradeStats, last_closed_at: Option<f64>) {
+        self.trades.absolute(s.trades());
+        self.wins.absolute(s.wins());
+        self.losses.absolute(s.losses());
+        self.breakevens.absolute(s.breakevens());
+        self.pnl.set(s.net_pnl());
+        self.gross_profit.set(s.gross_profit());
+        self.gross_loss.set(s.gross_loss());
+        self.win_rate.set(sink, s.win_rate().map(|w| w * 100.0));
+        self.profit_factor.set(sink, s.profit_factor());
+        self.payoff.set(sink, s.payoff_ratio());
+        self.avg_trade.set(sink, s.avg_trade_pnl());
+        self.avg_win.set(sink, s.avg_win());
+        self.avg_loss.set(sink, s.avg_loss());
+        self.largest_win.set(sink, s.largest_win());
+        self.largest_loss.set(sink, s.largest_loss());
+        self.avg_duration.set(sink, s.avg_duration_secs());
+        self.last_trade_at.set(sink, last_closed_at);
+        self.wins_max.set(count_f64(s.max_win_streak()));
+        self.losses_max.set(count_f64(s.max_loss_streak()));
+        self.wins_now.set(count_f64(s.current_win_streak()));
+        self.losses_now.set(count_f64(s.current_loss_streak()));
+    }
+}
+
+/// Copies the trade book (short lock) and writes every trade series.
+pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
+    let handles = &mut state.trading;
+    {
+        let book = lock(&inner.trades);
+        let scratch = &mut handles.scratch;
+        scratch.all = book.all;
+        scratch.agents.clone_from(&book.agents);
+        scratch.symbols.clone_from(&book.symbols);
+        scratch.regimes = book.regimes;
+        scratch.timeframes = book.timeframes;
+        scratch.last_closed_at = book.last_closed_at;
+    }
+    let sink = &inner.sink;
+    let book = &handles.scratch;
+    handles.publish_global(sink, &book.all, book.last_closed_at);
+    let agent_labels = inner.agents.labels();
+    let symbol_labels = inner.symbols.labels();
+    breakdown::publish_dimension(
+        sink,
+        &breakdown::AGENT,
+        &mut handles.agents,
+        &book.agents,
+        |i| agent_labels[i],
+    );
+    breakdown::publish_dimension(
+        sink,
+        &breakdown::SYMBOL,
+        &mut handles.symbols,
+        &book.symbols,
+        |i| symbol_labels[i],
+    );
+    breakdown::publish_dimension(
+        sink,
+        &breakdown::REGIME,
+        &mut handles.regimes,
+        &book.regimes,
+        |i| Regime::ALL[i].as_str(),
+    );
+    breakdown::publish_dimension(
+        sink,
+        &breakdown::TIMEFRAME,
+        &mut handles.timeframes,
+        &book.timeframes,
+        |i| Timeframe::ALL[i].as_str(),
+    );
+}

@@ -1,0 +1,295 @@
+//! [`Telemetry`]: the recorder state behind every `record_*` call.
+
+mod indexed;
+mod sink;
+mod slots;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use metrics::Recorder;
+
+pub(crate) use indexed::IndexedHandles;
+pub(crate) use sink::{LazyGauge, Sink, count_f64};
+pub(crate) use slots::LabelSlots;
+pub use slots::OVERFLOW_LABEL;
+
+use crate::error::RecordError;
+use crate::recorders::{
+    AgentHandles, EquityBook, MarketHandles, MetaHandles, PublishState, QuoteHandles,
+    SystemHandles, TradeBook,
+};
+
+/// Tunables of a [`Telemetry`]. Build one with [`Telemetry::builder`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TelemetryConfig {
+    /// Distinct agents with their own series; later agents share
+    /// [`OVERFLOW_LABEL`]. Default 32.
+    pub max_agents: usize,
+    /// Distinct symbols with their own series; later symbols share
+    /// [`OVERFLOW_LABEL`]. Default 256.
+    pub max_symbols: usize,
+    /// Length of one equity sampling period for Sharpe, Sortino, Calmar and
+    /// VaR; periods are aligned to the Unix epoch (UTC). Default one day.
+    pub return_period: Duration,
+    /// Periods per year used to annualise. Default 252 (trading days); use
+    /// 365 for markets that trade every day.
+    pub periods_per_year: f64,
+    /// Starting balance: the first equity peak and the base of the first
+    /// return. Default: the first equity sample.
+    pub starting_balance: Option<f64>,
+    /// Most recent period returns kept for VaR and expected shortfall.
+    /// Default 252.
+    pub var_window: usize,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            max_agents: 32,
+            max_symbols: 256,
+            return_period: Duration::from_secs(86_400),
+            periods_per_year: 252.0,
+            starting_balance: None,
+            var_window: 252,
+        }
+    }
+}
+
+/// Builder for [`Telemetry`].
+///
+/// ```
+/// use std::time::Duration;
+/// use velocity_metrics::Telemetry;
+/// let telemetry = Telemetry::builder()
+///     .max_symbols(64)
+///     .return_period(Duration::from_secs(3600))
+///     .periods_per_year(24.0 * 365.0)
+///     .starting_balance(10_000.0)
+///     .build();
+/// # drop(telemetry);
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct TelemetryBuilder {
+    config: TelemetryConfig,
+}
+
+impl TelemetryBuilder {
+    /// Cardinality limit for the `agent` label.
+    pub fn max_agents(mut self, limit: usize) -> Self {
+        self.config.max_agents = limit;
+        self
+    }
+
+    /// Cardinality limit for the `symbol` label.
+    pub fn max_symbols(mut self, limit: usize) -> Self {
+        self.config.max_symbols = limit;
+        self
+    }
+
+    /// Equity sampling period (clamped to at least one second).
+    pub fn return_period(mut self, period: Duration) -> Self {
+        self.config.return_period = period.max(Duration::from_secs(1));
+        self
+    }
+
+    /// Annualisation factor (ignored unless finite and positive).
+    pub fn periods_per_year(mut self, periods: f64) -> Self {
+        if periods.is_finite() && periods > 0.0 {
+            self.config.periods_per_year = periods;
+        }
+        self
+    }
+
+    /// Starting balance (ignored unless finite and positive).
+    pub fn starting_balance(mut self, balance: f64) -> Self {
+        if balance.is_finite() && balance > 0.0 {
+            self.config.starting_balance = Some(balance);
+        }
+        self
+    }
+
+    /// Window of period returns for VaR (at least 1).
+    pub fn var_window(mut self, periods: usize) -> Self {
+        self.config.var_window = periods.max(1);
+        self
+    }
+
+    /// Replaces the whole configuration.
+    pub fn config(mut self, config: TelemetryConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Builds a telemetry that registers its series with the process-wide
+    /// `metrics` recorder (install the exporter first).
+    #[must_use]
+    pub fn build(self) -> Telemetry {
+        Telemetry::new(self.config, Sink::Global)
+    }
+
+    /// Builds a telemetry that registers its series with `recorder` only:
+    /// for tests, several accounts in one process, or engines that avoid
+    /// globals.
+    #[must_use]
+    pub fn build_with_recorder(self, recorder: Arc<dyn Recorder + Send + Sync>) -> Telemetry {
+        Telemetry::new(self.config, Sink::Local(recorder))
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: TelemetryConfig,
+    pub(crate) sink: Sink,
+    pub(crate) started: Instant,
+    pub(crate) agents: LabelSlots,
+    pub(crate) symbols: LabelSlots,
+    pub(crate) trades: Mutex<TradeBook>,
+    pub(crate) equity: Mutex<EquityBook>,
+    pub(crate) market: IndexedHandles<MarketHandles>,
+    pub(crate) quotes: IndexedHandles<QuoteHandles>,
+    pub(crate) agent_live: IndexedHandles<AgentHandles>,
+    pub(crate) system: SystemHandles,
+    pub(crate) meta: MetaHandles,
+    pub(crate) publish: Mutex<PublishState>,
+}
+
+/// Live trading telemetry: exact running statistics published as Prometheus
+/// series through the `metrics` facade.
+///
+/// Cheap to clone (an `Arc`); every method takes `&self` and is safe to call
+/// from many threads. Recording updates O(1) accumulators under a short lock;
+/// derived series (win rates, ratios, drawdowns…) are written to the metric
+/// handles by [`Telemetry::publish`], which the exporter runs before serving
+/// and on a timer, so the cost of a scrape depends on the number of series,
+/// never on the number of trades recorded.
+///
+/// ```
+/// use std::sync::Arc;
+/// use velocity_metrics::{Agent, Symbol, Telemetry, Timeframe, Trade};
+///
+/// let recorder = Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
+/// let handle = recorder.handle();
+/// let telemetry = Telemetry::builder().build_with_recorder(recorder);
+/// let eurusd = Symbol::new("EURUSD+")?;
+/// telemetry.record_trade(&Trade::closed(Agent::SNIPER, eurusd, Timeframe::M5, 12.5))?;
+/// telemetry.publish();
+/// assert!(handle.render().contains("velocitytrader_agent_trades_total{agent=\"sniper\"} 1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Telemetry {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Telemetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Telemetry")
+            .field("config", &self.inner.config)
+            .field("sink", &self.inner.sink)
+            .finish()
+    }
+}
+
+impl Telemetry {
+    /// A builder with the default [`TelemetryConfig`].
+    pub fn builder() -> TelemetryBuilder {
+        TelemetryBuilder::default()
+    }
+
+    fn new(config: TelemetryConfig, sink: Sink) -> Self {
+        sink.describe_all();
+        let inner = Inner {
+            agents: LabelSlots::new(config.max_agents),
+            symbols: LabelSlots::new(config.max_symbols),
+            trades: Mutex::new(TradeBook::default()),
+            equity: Mutex::new(EquityBook::new(&config)),
+            market: IndexedHandles::default(),
+            quotes: IndexedHandles::default(),
+            agent_live: IndexedHandles::default(),
+            system: SystemHandles::new(&sink),
+            meta: MetaHandles::new(&sink),
+            publish: Mutex::new(PublishState::new(&sink)),
+            started: Instant::now(),
+            config,
+            sink,
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The configuration this telemetry was built with.
+    #[must_use]
+    pub fn config(&self) -> &TelemetryConfig {
+        &self.inner.config
+    }
+
+    /// Writes every derived series (ratios, averages, drawdowns, uptime …)
+    /// to its metric handle. Cost is proportional to the number of label
+    /// sets, not to the number of events recorded.
+    pub fn publish(&self) {
+        let inner = &*self.inner;
+        let mut state = lock(&inner.publish);
+        crate::recorders::publish_trades(inner, &mut state);
+        crate::recorders::publish_risk(inner, &mut state);
+        inner.system.publish_uptime(inner.started.elapsed());
+        inner
+            .meta
+            .publish_overflow(inner.agents.overflowed(), inner.symbols.overflowed());
+    }
+
+    /// Starts a background thread that calls [`Telemetry::publish`] every
+    /// `interval` until the returned guard is dropped.
+    #[must_use = "publishing stops when the guard is dropped"]
+    pub fn spawn_publisher(&self, interval: Duration) -> PublisherGuard {
+        let stop = Arc::new(AtomicBool::new(false));
+        let telemetry = self.clone();
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("velocity-metrics-publisher".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Acquire) {
+                    telemetry.publish();
+                    std::thread::park_timeout(interval);
+                }
+            })
+            .ok();
+        PublisherGuard { stop, thread }
+    }
+
+    /// Counts a refused event and hands the error back.
+    pub(crate) fn reject(&self, error: RecordError) -> RecordError {
+        self.inner.meta.count_rejection(&error);
+        error
+    }
+}
+
+/// Keeps a [`Telemetry::spawn_publisher`] thread running; dropping it stops
+/// the thread after one final publish.
+#[derive(Debug)]
+pub struct PublisherGuard {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for PublisherGuard {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Locks `mutex`, recovering the data if another thread panicked while
+/// holding it (every update leaves the state consistent between statements
+/// that can panic, and none of them panic).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
