@@ -200,8 +200,10 @@ mod tests {
     #[test]
     fn total_suffix_means_counter() {
         for m in METRICS {
-            let legacy_gauge =
-                matches!(m.name, "velocitytrader_pnl_total" | "velocitytrader_agent_pnl_total");
+            let legacy_gauge = matches!(
+                m.name,
+                "velocitytrader_pnl_total" | "velocitytrader_agent_pnl_total"
+            );
             if m.name.ends_with("_total") && !legacy_gauge {
                 assert_eq!(m.kind, MetricKind::Counter, "{}", m.name);
             }
