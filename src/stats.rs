@@ -1,0 +1,52 @@
+//! Exact trading statistics as pure math: no metrics, database or I/O.
+//!
+//! Two kinds of statistics, kept apart:
+//!
+//! - **Trade-level**, over closed-trade P&L: [`TradeStats`] (win rate,
+//!   profit factor, payoff, expectancy, streaks, extremes, durations).
+//! - **Time-level**, over a series sampled on a fixed clock:
+//!   [`ReturnStats`] (Sharpe, Sortino, volatility, CAGR), [`DrawdownTracker`]
+//!   (peak and drawdown of an equity curve), [`ReturnWindow`] (historical value at risk
+//!   and expected shortfall over a bounded window), and the [`calmar`],
+//!   [`recovery_factor`] and [`kelly_fraction`] ratios built from them.
+//!
+//! [`from_ar2`] turns an AR(2) fit of a mean-reverting deviation into
+//! damped-oscillator parameters ([`Oscillator`]).
+//!
+//! Every accumulator is O(1) and allocation-free per update, ignores
+//! non-finite input (each type documents how), and reports undefined values
+//! as `None` rather than NaN or a sentinel. Definitions follow empyrical,
+//! quantstats and Nautilus where they agree, with rf = 0; the unit
+//! tests assert their published vectors.
+//!
+//! ```
+//! use velocity_metrics::stats::{DrawdownTracker, ReturnStats, calmar};
+//!
+//! let mut returns = ReturnStats::new();
+//! let mut drawdown = DrawdownTracker::with_initial_peak(1.0);
+//! let mut wealth = 1.0;
+//! for r in [0.01, 0.10, -0.04, 0.02, 0.03, 0.02, 0.01, -0.10] {
+//!     returns.push(r);
+//!     wealth *= 1.0 + r;
+//!     drawdown.update(wealth);
+//! }
+//! let cagr = returns.cagr(252.0).unwrap();
+//! let calmar = calmar(cagr, drawdown.max().unwrap()).unwrap();
+//! assert!((calmar - 23.30292797300439).abs() < 1e-9);
+//! ```
+
+pub mod drawdown;
+pub mod moments;
+pub mod oscillator;
+pub mod ratios;
+pub mod return_window;
+pub mod returns;
+pub mod trade_stats;
+
+pub use drawdown::DrawdownTracker;
+pub use moments::RunningMoments;
+pub use oscillator::{Oscillator, from_ar2, to_ar2};
+pub use ratios::{calmar, kelly_fraction, recovery_factor};
+pub use return_window::{ReturnWindow, percentile_linear};
+pub use returns::ReturnStats;
+pub use trade_stats::TradeStats;

@@ -1,0 +1,385 @@
+//! Trade-level statistics over closed-trade P&L.
+
+/// O(1) accumulator over closed trades: counts, gross sums, averages,
+/// extremes and streaks.
+///
+/// A trade is a **win** when `pnl > 0`, a **loss** when `pnl < 0` and a
+/// **breakeven** when `pnl == 0` (either sign of zero). The three are counted
+/// separately; ratios built on win/loss counts ([`win_rate`](Self::win_rate))
+/// leave breakevens out, as quantstats and Jesse do. Streaks follow the
+/// quantstats convention: a breakeven ends both the win and the loss streak.
+///
+/// Input handling: a trade whose `pnl` is NaN or ±∞ is ignored entirely (no
+/// counter moves). A duration that is NaN, ±∞ or negative is recorded as 0
+/// seconds while the trade itself still counts.
+///
+/// ```
+/// use velocity_metrics::stats::TradeStats;
+///
+/// let mut t = TradeStats::new();
+/// for (pnl, secs) in [(30.0, 60.0), (-10.0, 120.0), (0.0, 30.0), (20.0, 90.0)] {
+///     t.record(pnl, secs);
+/// }
+/// assert_eq!((t.wins(), t.losses(), t.breakevens()), (2, 1, 1));
+/// assert_eq!(t.profit_factor(), Some(5.0));
+/// assert_eq!(t.win_rate(), Some(2.0 / 3.0));
+/// assert_eq!(t.avg_trade_pnl(), Some(10.0));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TradeStats {
+    wins: u64,
+    losses: u64,
+    breakevens: u64,
+    gross_profit: f64,
+    gross_loss: f64,
+    duration_sum_secs: f64,
+    largest_win: f64,
+    largest_loss: f64,
+    win_streak: Streak,
+    loss_streak: Streak,
+}
+
+/// A run-length counter: the run ending at the latest trade and the longest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Streak {
+    current: u64,
+    max: u64,
+}
+
+impl Streak {
+    const NONE: Self = Self { current: 0, max: 0 };
+
+    fn extend(&mut self) {
+        self.current += 1;
+        self.max = self.max.max(self.current);
+    }
+}
+
+/// `num / den` for a counter denominator, `None` when it is zero.
+#[allow(clippy::cast_precision_loss, reason = "counts stay far below 2^53")]
+fn per(num: f64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num / den as f64)
+}
+
+impl TradeStats {
+    /// An empty accumulator.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            wins: 0,
+            losses: 0,
+            breakevens: 0,
+            gross_profit: 0.0,
+            gross_loss: 0.0,
+            duration_sum_secs: 0.0,
+            largest_win: 0.0,
+            largest_loss: 0.0,
+            win_streak: Streak::NONE,
+            loss_streak: Streak::NONE,
+        }
+    }
+
+    /// Records one closed trade. O(1), no allocation.
+    ///
+    /// Non-finite `pnl` is ignored; a non-finite or negative `duration_secs`
+    /// counts as 0 (see the type docs).
+    pub fn record(&mut self, pnl: f64, duration_secs: f64) {
+        if !pnl.is_finite() {
+            return;
+        }
+        if duration_secs.is_finite() && duration_secs > 0.0 {
+            self.duration_sum_secs += duration_secs;
+        }
+        if pnl > 0.0 {
+            self.wins += 1;
+            self.gross_profit += pnl;
+            self.largest_win = self.largest_win.max(pnl);
+            self.win_streak.extend();
+            self.loss_streak.current = 0;
+        } else if pnl < 0.0 {
+            self.losses += 1;
+            self.gross_loss -= pnl;
+            self.largest_loss = self.largest_loss.max(-pnl);
+            self.loss_streak.extend();
+            self.win_streak.current = 0;
+        } else {
+            self.breakevens += 1;
+            self.win_streak.current = 0;
+            self.loss_streak.current = 0;
+        }
+    }
+
+    /// Number of trades recorded (wins + losses + breakevens).
+    #[must_use]
+    pub const fn trades(&self) -> u64 {
+        self.wins + self.losses + self.breakevens
+    }
+
+    /// Trades with `pnl > 0`.
+    #[must_use]
+    pub const fn wins(&self) -> u64 {
+        self.wins
+    }
+
+    /// Trades with `pnl < 0`.
+    #[must_use]
+    pub const fn losses(&self) -> u64 {
+        self.losses
+    }
+
+    /// Trades with `pnl == 0`.
+    #[must_use]
+    pub const fn breakevens(&self) -> u64 {
+        self.breakevens
+    }
+
+    /// Net P&L: [`gross_profit`](Self::gross_profit) − [`gross_loss`](Self::gross_loss).
+    #[must_use]
+    pub fn net_pnl(&self) -> f64 {
+        self.gross_profit - self.gross_loss
+    }
+
+    /// Sum of winning P&L (≥ 0).
+    #[must_use]
+    pub const fn gross_profit(&self) -> f64 {
+        self.gross_profit
+    }
+
+    /// Sum of losing P&L as a positive magnitude (≥ 0).
+    #[must_use]
+    pub const fn gross_loss(&self) -> f64 {
+        self.gross_loss
+    }
+
+    /// Sum of trade durations in seconds.
+    #[must_use]
+    pub const fn duration_sum_secs(&self) -> f64 {
+        self.duration_sum_secs
+    }
+
+    /// `wins / (wins + losses)`, a fraction in `[0, 1]`. Breakevens are
+    /// **excluded** from the denominator. `None` when there are no wins and no
+    /// losses (no trades, or only breakevens).
+    #[must_use]
+    pub fn win_rate(&self) -> Option<f64> {
+        per(self.wins_f64(), self.wins + self.losses)
+    }
+
+    /// `gross_profit / gross_loss`. `+∞` with wins but no losses, `0.0` with
+    /// losses but no wins, `None` with neither (breakevens only, or no trades).
+    #[must_use]
+    pub fn profit_factor(&self) -> Option<f64> {
+        match (self.wins, self.losses) {
+            (0, 0) => None,
+            (_, 0) => Some(f64::INFINITY),
+            (0, _) => Some(0.0),
+            _ => Some(self.gross_profit / self.gross_loss),
+        }
+    }
+
+    /// Payoff ratio `avg_win / avg_loss` (both as magnitudes). `+∞` with wins
+    /// but no losses, `0.0` with losses but no wins (same convention as
+    /// [`profit_factor`](Self::profit_factor)), `None` with neither.
+    #[must_use]
+    pub fn payoff_ratio(&self) -> Option<f64> {
+        match (self.avg_win(), self.avg_loss()) {
+            (None, None) => None,
+            (Some(_), None) => Some(f64::INFINITY),
+            (None, Some(_)) => Some(0.0),
+            (Some(w), Some(l)) => Some(w / l),
+        }
+    }
+
+    /// Expectancy in currency per trade: `net_pnl / trades` (breakevens
+    /// included in the denominator). `None` with no trades.
+    #[must_use]
+    pub fn avg_trade_pnl(&self) -> Option<f64> {
+        per(self.net_pnl(), self.trades())
+    }
+
+    /// Mean winning P&L; `None` with no wins.
+    #[must_use]
+    pub fn avg_win(&self) -> Option<f64> {
+        per(self.gross_profit, self.wins)
+    }
+
+    /// Mean losing P&L as a positive magnitude; `None` with no losses.
+    #[must_use]
+    pub fn avg_loss(&self) -> Option<f64> {
+        per(self.gross_loss, self.losses)
+    }
+
+    /// Largest winning P&L; `None` with no wins.
+    #[must_use]
+    pub fn largest_win(&self) -> Option<f64> {
+        (self.wins > 0).then_some(self.largest_win)
+    }
+
+    /// Largest loss as a positive magnitude; `None` with no losses.
+    #[must_use]
+    pub fn largest_loss(&self) -> Option<f64> {
+        (self.losses > 0).then_some(self.largest_loss)
+    }
+
+    /// Mean trade duration in seconds over all trades; `None` with no trades.
+    #[must_use]
+    pub fn avg_duration_secs(&self) -> Option<f64> {
+        per(self.duration_sum_secs, self.trades())
+    }
+
+    /// Length of the win run ending at the latest trade (0 if it was not a win).
+    #[must_use]
+    pub const fn current_win_streak(&self) -> u64 {
+        self.win_streak.current
+    }
+
+    /// Length of the loss run ending at the latest trade (0 if it was not a loss).
+    #[must_use]
+    pub const fn current_loss_streak(&self) -> u64 {
+        self.loss_streak.current
+    }
+
+    /// Longest run of consecutive wins seen.
+    #[must_use]
+    pub const fn max_win_streak(&self) -> u64 {
+        self.win_streak.max
+    }
+
+    /// Longest run of consecutive losses seen.
+    #[must_use]
+    pub const fn max_loss_streak(&self) -> u64 {
+        self.loss_streak.max
+    }
+
+    #[allow(clippy::cast_precision_loss, reason = "counts stay far below 2^53")]
+    fn wins_f64(&self) -> f64 {
+        self.wins as f64
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "these expected values are exact in binary floating point"
+)]
+mod tests {
+    use super::*;
+
+    const NONE: Option<f64> = None;
+
+    fn of(pnls: &[f64]) -> TradeStats {
+        let mut t = TradeStats::new();
+        for &p in pnls {
+            t.record(p, 10.0);
+        }
+        t
+    }
+
+    /// Win rate, profit factor, payoff ratio.
+    fn ratios(t: &TradeStats) -> [Option<f64>; 3] {
+        [t.win_rate(), t.profit_factor(), t.payoff_ratio()]
+    }
+
+    /// Average win, average loss, largest win, largest loss.
+    fn extremes(t: &TradeStats) -> [Option<f64>; 4] {
+        [t.avg_win(), t.avg_loss(), t.largest_win(), t.largest_loss()]
+    }
+
+    /// Current win, current loss, max win, max loss streaks.
+    fn streaks(t: &TradeStats) -> [u64; 4] {
+        let (w, l) = (t.win_streak, t.loss_streak);
+        [w.current, l.current, w.max, l.max]
+    }
+
+    #[test]
+    fn empty() {
+        let t = TradeStats::new();
+        assert_eq!(t, TradeStats::default());
+        assert_eq!((t.trades(), t.net_pnl()), (0, 0.0));
+        assert_eq!(ratios(&t), [NONE; 3]);
+        assert_eq!(extremes(&t), [NONE; 4]);
+        assert_eq!((t.avg_trade_pnl(), t.avg_duration_secs()), (None, None));
+    }
+
+    #[test]
+    fn mixed_with_breakevens() {
+        let mut t = TradeStats::new();
+        for (pnl, secs) in [(100.0, 60.0), (-50.0, 30.0), (0.0, 10.0)] {
+            t.record(pnl, secs);
+        }
+        t.record(200.0, 100.0);
+        t.record(-25.0, 0.0);
+        let counts = [t.trades(), t.wins(), t.losses(), t.breakevens()];
+        assert_eq!(counts, [5, 2, 2, 1]);
+        let sums = [t.gross_profit(), t.gross_loss(), t.net_pnl()];
+        assert_eq!(sums, [300.0, 75.0, 225.0]);
+        assert_eq!(ratios(&t), [Some(0.5), Some(4.0), Some(4.0)]);
+        let [avg_win, avg_loss, largest_win, largest_loss] = extremes(&t);
+        assert_eq!((avg_win, avg_loss), (Some(150.0), Some(37.5)));
+        assert_eq!((largest_win, largest_loss), (Some(200.0), Some(50.0)));
+        assert_eq!(t.avg_trade_pnl(), Some(45.0));
+        assert_eq!(t.duration_sum_secs(), 200.0);
+        assert_eq!(t.avg_duration_secs(), Some(40.0));
+    }
+
+    #[test]
+    fn only_breakevens() {
+        let t = of(&[0.0, -0.0, 0.0]);
+        assert_eq!((t.trades(), t.breakevens()), (3, 3));
+        assert_eq!(ratios(&t), [NONE; 3]);
+        assert_eq!(t.avg_trade_pnl(), Some(0.0));
+        assert_eq!(streaks(&t), [0; 4]);
+    }
+
+    #[test]
+    fn all_winning() {
+        let t = of(&[1.0, 2.0, 3.0]);
+        let inf = Some(f64::INFINITY);
+        assert_eq!(ratios(&t), [Some(1.0), inf, inf]);
+        assert_eq!(extremes(&t), [Some(2.0), None, Some(3.0), None]);
+        assert_eq!(streaks(&t), [3, 0, 3, 0]);
+    }
+
+    #[test]
+    fn all_losing() {
+        let t = of(&[-1.0, -4.0, -1.0]);
+        assert_eq!(ratios(&t), [Some(0.0), Some(0.0), Some(0.0)]);
+        assert_eq!(extremes(&t), [None, Some(2.0), None, Some(4.0)]);
+        assert_eq!((t.gross_profit(), t.net_pnl()), (0.0, -6.0));
+        assert_eq!(t.avg_trade_pnl(), Some(-2.0));
+        assert_eq!(streaks(&t), [0, 3, 0, 3]);
+    }
+
+    #[test]
+    fn streaks_broken_by_breakeven() {
+        // W W 0 W | L L L 0 L | W
+        let t = of(&[1.0, 1.0, 0.0, 1.0, -1.0, -1.0, -1.0, 0.0, -1.0, 2.0]);
+        assert_eq!(streaks(&t), [1, 0, 2, 3]);
+        assert_eq!(streaks(&of(&[-1.0, -1.0, 0.0])), [0, 0, 0, 2]);
+        assert_eq!(streaks(&of(&[1.0, -1.0, 1.0, 1.0, -1.0])), [0, 1, 2, 1]);
+    }
+
+    #[test]
+    fn bad_inputs() {
+        let mut t = of(&[5.0, -2.0]);
+        let before = t;
+        for pnl in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            t.record(pnl, 10.0);
+        }
+        assert_eq!(t, before);
+        for secs in [f64::NAN, -5.0, f64::INFINITY] {
+            t.record(1.0, secs);
+        }
+        assert_eq!(t.trades(), 5);
+        assert_eq!(t.duration_sum_secs(), 20.0);
+        assert_eq!(t.avg_duration_secs(), Some(4.0));
+    }
+
+    #[test]
+    fn gain_to_pain_identity() {
+        // quantstats identity on one sample: gain-to-pain = PF − 1.
+        let t = of(&[0.03, -0.01, 0.02, -0.02, 0.01]);
+        let pf = t.profit_factor().unwrap();
+        assert!((t.net_pnl() / t.gross_loss() - (pf - 1.0)).abs() < 1e-12);
+    }
+}
