@@ -1,0 +1,210 @@
+//! Bad input gets a typed error or a documented, counted fallback; never a
+//! panic and never a poisoned statistic.
+
+#[path = "common/exposition.rs"]
+mod exposition;
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use velocity_metrics::telemetry::OVERFLOW_LABEL;
+use velocity_metrics::{
+    Agent, LabelError, PhysicsReading, RecordError, RlSnapshot, Symbol, Telemetry,
+    TelemetryBuilder, Timeframe, Trade,
+};
+
+fn telemetry_with(builder: TelemetryBuilder) -> (Telemetry, PrometheusHandle) {
+    let recorder = Arc::new(PrometheusBuilder::new().build_recorder());
+    let handle = recorder.handle();
+    (builder.build_with_recorder(recorder), handle)
+}
+
+fn scrape(t: &Telemetry, h: &PrometheusHandle) -> exposition::Exposition {
+    t.publish();
+    exposition::parse(&h.render()).expect("scrape must parse")
+}
+
+fn eurusd(pnl: f64) -> Trade {
+    Trade::closed(
+        Agent::SNIPER,
+        Symbol::new("EURUSD+").unwrap(),
+        Timeframe::M5,
+        pnl,
+    )
+}
+
+#[test]
+fn invalid_numbers_are_refused_counted_and_leave_statistics_exact() {
+    let (t, h) = telemetry_with(Telemetry::builder());
+    t.record_trade(&eurusd(10.0)).unwrap();
+    let refused = [
+        eurusd(f64::NAN),
+        eurusd(f64::INFINITY),
+        eurusd(f64::NEG_INFINITY),
+        eurusd(1.0).with_duration_secs(-5.0),
+        eurusd(1.0).with_duration_secs(f64::NAN),
+        eurusd(1.0).with_confidence(1.01),
+        eurusd(1.0).with_confidence(-0.1),
+        eurusd(1.0).with_closed_at(f64::NAN),
+    ];
+    for trade in &refused {
+        assert!(t.record_trade(trade).is_err(), "{trade:?} must be refused");
+    }
+    assert!(matches!(
+        t.record_equity(f64::NAN, 1.0, 0.0),
+        Err(RecordError::NotFinite {
+            field: "balance",
+            ..
+        })
+    ));
+    assert!(matches!(
+        t.set_risk_exposure(-1.0),
+        Err(RecordError::Negative { .. })
+    ));
+    assert!(matches!(
+        t.record_quote(Symbol::new("X").unwrap(), 1.2, 1.1),
+        Err(RecordError::OutOfRange { field: "ask", .. })
+    ));
+    let bad_physics = PhysicsReading {
+        energy: -1.0,
+        ..PhysicsReading::default()
+    };
+    assert!(
+        t.record_physics(Symbol::new("X").unwrap(), Timeframe::M1, &bad_physics)
+            .is_err()
+    );
+    let bad_rl = RlSnapshot {
+        exploration_rate: 1.5,
+        ..RlSnapshot::default()
+    };
+    assert!(t.record_rl(Agent::SNIPER, &bad_rl).is_err());
+
+    let s = scrape(&t, &h);
+    assert_eq!(s.value("velocitytrader_trades_total", &[]), Some(1.0));
+    assert_eq!(
+        s.value("velocitytrader_pnl_total", &[]),
+        Some(10.0),
+        "no NaN leaked into the sum"
+    );
+    assert_eq!(
+        s.value("velocitytrader_trade_duration_avg_seconds", &[]),
+        Some(0.0)
+    );
+    let rejected = |reason| {
+        s.value(
+            "velocitytrader_rejected_events_total",
+            &[("reason", reason)],
+        )
+        .unwrap()
+    };
+    assert_eq!(rejected("not_finite"), 6.0);
+    assert_eq!(rejected("negative"), 3.0);
+    assert_eq!(rejected("out_of_range"), 4.0);
+    assert!(s.find("velocitytrader_physics_energy", &[]).is_empty());
+    assert!(s.find("velocitytrader_rl_exploration_rate", &[]).is_empty());
+}
+
+#[test]
+fn hostile_label_values_are_rejected_or_escaped_correctly() {
+    assert!(matches!(Symbol::new(""), Err(LabelError::Empty { .. })));
+    assert!(matches!(
+        Symbol::new("EUR\nUSD"),
+        Err(LabelError::ControlCharacter { .. })
+    ));
+    assert!(matches!(
+        Agent::new("bad\0agent"),
+        Err(LabelError::ControlCharacter { .. })
+    ));
+    assert!(matches!(
+        Symbol::new(&"A".repeat(1000)),
+        Err(LabelError::TooLong { .. })
+    ));
+
+    let (t, h) = telemetry_with(Telemetry::builder());
+    let nasty = [
+        "quote\"d",
+        "back\\slash",
+        "trail\\",
+        "comma,=eq}",
+        "üñí©ødé 🚀",
+        "{brace\"}",
+    ];
+    for (i, name) in nasty.iter().enumerate() {
+        let symbol = Symbol::new(name).unwrap();
+        t.record_trade(&Trade::closed(
+            Agent::BERSERKER,
+            symbol,
+            Timeframe::M1,
+            i as f64 + 1.0,
+        ))
+        .unwrap();
+    }
+    let s = scrape(&t, &h);
+    for (i, name) in nasty.iter().enumerate() {
+        assert_eq!(
+            s.value("velocitytrader_symbol_pnl", &[("symbol", name)]),
+            Some(i as f64 + 1.0),
+            "label value {name:?} must round-trip through the exposition format"
+        );
+    }
+}
+
+#[test]
+fn ten_thousand_symbols_stay_within_the_cardinality_limit() {
+    let (t, h) = telemetry_with(Telemetry::builder().max_symbols(50));
+    for i in 0..10_000 {
+        let symbol = Symbol::new(&format!("SYM{i}")).unwrap();
+        t.record_trade(&Trade::closed(Agent::SNIPER, symbol, Timeframe::M5, 1.0))
+            .unwrap();
+    }
+    let s = scrape(&t, &h);
+    let series = s.find("velocitytrader_symbol_trades_total", &[]);
+    assert_eq!(series.len(), 51, "50 symbols plus the overflow series");
+    assert_eq!(
+        s.value(
+            "velocitytrader_symbol_trades_total",
+            &[("symbol", OVERFLOW_LABEL)]
+        ),
+        Some(9_950.0)
+    );
+    assert_eq!(
+        s.value(
+            "velocitytrader_label_overflow_total",
+            &[("label", "symbol")]
+        ),
+        Some(9_950.0)
+    );
+    assert_eq!(
+        series.iter().map(|x| x.value).sum::<f64>(),
+        10_000.0,
+        "nothing lost"
+    );
+    assert_eq!(s.value("velocitytrader_trades_total", &[]), Some(10_000.0));
+}
+
+#[test]
+fn agents_overflow_too() {
+    let (t, h) = telemetry_with(Telemetry::builder().max_agents(2));
+    for name in ["BERSERKER", "SNIPER", "SHADOW_BERSERKER", "SHADOW_SNIPER"] {
+        let agent = Agent::new(name).unwrap();
+        t.record_trade(&Trade::closed(
+            agent,
+            Symbol::new("EURUSD+").unwrap(),
+            Timeframe::M5,
+            1.0,
+        ))
+        .unwrap();
+    }
+    let s = scrape(&t, &h);
+    assert_eq!(
+        s.value(
+            "velocitytrader_agent_trades_total",
+            &[("agent", OVERFLOW_LABEL)]
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        s.value("velocitytrader_label_overflow_total", &[("label", "agent")]),
+        Some(2.0)
+    );
+}
