@@ -38,6 +38,7 @@
 //! - [`telemetry`]: [`Telemetry`], its configuration and publish step.
 //! - [`recorders`]: the `record_*` methods, one module per group of series.
 //! - [`catalogue`]: every exported series with its unit and labels.
+//! - [`assets`]: the bundled Grafana dashboards, alert rules and deploy files.
 //! - [`stats`]: the pure statistics (no I/O), tested against quantstats/empyrical vectors.
 //! - `exporter` (feature `exporter`, default): the `/metrics` endpoint.
 //! - `backfill` (feature `sqlite`): restore from and follow `trading_logs.db`,
@@ -55,6 +56,7 @@
 #![warn(clippy::pedantic)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod assets;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub mod backfill;

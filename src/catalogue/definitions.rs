@@ -5,7 +5,8 @@ use super::{Group, MetricDef, MetricKind, Unit};
 macro_rules! metrics_table {
     ($( $const:ident = $name:literal, $kind:ident, $unit:ident, [$($label:literal),*], $group:ident, $legacy:literal, $help:literal; )+) => {
         $(
-            #[doc = $help]
+            #[doc = concat!("`", $name, "`: ", $help)]
+            #[allow(clippy::doc_markdown, reason = "the doc is the series' HELP text")]
             pub const $const: MetricDef = MetricDef {
                 name: $name,
                 kind: MetricKind::$kind,

@@ -94,7 +94,7 @@ impl Telemetry {
     pub fn set_active_positions(&self, agent: Agent, open_positions: u64) {
         self.with_agent(agent, |sink, h| {
             h.active_positions
-                .set(sink, Some(count_f64(open_positions)))
+                .set(sink, Some(count_f64(open_positions)));
         });
     }
 

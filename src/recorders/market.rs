@@ -14,9 +14,9 @@ const TIMEFRAMES: usize = Timeframe::ALL.len();
 
 /// One reading of the physics engine for a symbol and timeframe.
 ///
-/// `damping_ratio` is the physical ζ (< 1 underdamped, 1 critical,
-/// > 1 overdamped — see [`crate::stats::Oscillator`] to estimate it from an
-/// AR(2) fit); `natural_frequency` is ω_n in radians per second. Either is
+/// `damping_ratio` is the physical ζ (below 1 underdamped, 1 critical,
+/// above 1 overdamped — see [`crate::stats::Oscillator`] to estimate it from an
+/// AR(2) fit); `natural_frequency` is `ω_n` in radians per second. Either is
 /// `None` when the engine could not estimate it, and then has no sample.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhysicsReading {
@@ -30,7 +30,7 @@ pub struct PhysicsReading {
     pub energy: f64,
     /// Damping ratio ζ (≥ 0).
     pub damping_ratio: Option<f64>,
-    /// Natural angular frequency ω_n (≥ 0), radians per second.
+    /// Natural angular frequency `ω_n` (≥ 0), radians per second.
     pub natural_frequency: Option<f64>,
 }
 

@@ -57,8 +57,8 @@ impl SystemHandles {
     }
 }
 
-fn flag(on: bool) -> Option<f64> {
-    Some(if on { 1.0 } else { 0.0 })
+fn flag(on: bool) -> f64 {
+    if on { 1.0 } else { 0.0 }
 }
 
 impl Telemetry {
@@ -66,13 +66,13 @@ impl Telemetry {
     /// process itself is Prometheus' `up`; this is the engine's own verdict.
     pub fn set_system_status(&self, running: bool) {
         let s = &self.inner.system;
-        s.status.set(&s.sink, flag(running));
+        s.status.set(&s.sink, Some(flag(running)));
     }
 
     /// Reports whether the MT5 terminal is connected.
     pub fn set_mt5_connected(&self, connected: bool) {
         let s = &self.inner.system;
-        s.mt5.set(&s.sink, flag(connected));
+        s.mt5.set(&s.sink, Some(flag(connected)));
     }
 
     /// Counts processed market ticks.
