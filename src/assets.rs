@@ -1,0 +1,283 @@
+//! The monitoring assets shipped with the crate: Grafana dashboards and
+//! provisioning, Prometheus alert and recording rules with their unit tests,
+//! the Alertmanager configuration, and a docker-compose stack.
+//!
+//! They are plain files in the repository (`dashboards/`, `alerts/`,
+//! `deploy/`) and are embedded here with `include_str!`, so an application
+//! can install the exact versions that match its metric catalogue:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use velocity_metrics::assets;
+//!
+//! # fn main() -> Result<(), assets::AssetError> {
+//! let written = assets::write_to(Path::new("monitoring"))?;
+//! println!("{} files, start with: cd monitoring/deploy && docker compose up -d", written.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`write_to`] never replaces a file whose contents differ from the embedded
+//! asset (you may have tuned a threshold); [`write_to_with`] and
+//! [`Overwrite::Always`] do. Alert runbooks are in [`runbooks`].
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// One embedded file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asset {
+    /// Path relative to the repository root, with `/` separators
+    /// (e.g. `dashboards/velocitytrader-risk.json`).
+    pub path: &'static str,
+    /// The file's contents.
+    pub contents: &'static str,
+}
+
+macro_rules! assets {
+    ($($path:literal),+ $(,)?) => {
+        /// Every embedded asset, dashboards first.
+        pub const ALL: &[Asset] = &[
+            $(Asset { path: $path, contents: include_str!(concat!("../", $path)) }),+
+        ];
+    };
+}
+
+assets![
+    "dashboards/velocitytrader-performance.json",
+    "dashboards/velocitytrader-agents.json",
+    "dashboards/velocitytrader-physics.json",
+    "dashboards/velocitytrader-risk.json",
+    "dashboards/velocitytrader-system.json",
+    "dashboards/provisioning/datasources/velocitytrader.yml",
+    "dashboards/provisioning/dashboards/velocitytrader.yml",
+    "alerts/velocitytrader.rules.yml",
+    "alerts/velocitytrader.test.yml",
+    "alerts/alertmanager.yml",
+    "deploy/docker-compose.yml",
+    "deploy/prometheus.yml",
+];
+
+/// The asset at `path` (relative, `/`-separated, as in [`Asset::path`]).
+///
+/// ```
+/// let rules = velocity_metrics::assets::find("alerts/velocitytrader.rules.yml").unwrap();
+/// assert!(rules.contents.contains("VelocityTraderDrawdownCritical"));
+/// ```
+#[must_use]
+pub fn find(path: &str) -> Option<&'static Asset> {
+    ALL.iter().find(|a| a.path == path)
+}
+
+/// What [`write_to_with`] does with an existing file that differs from the
+/// embedded asset. A file with identical contents is always left alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overwrite {
+    /// Refuse: return [`AssetError::Conflict`] and write nothing at all.
+    #[default]
+    Never,
+    /// Replace it with the embedded asset.
+    Always,
+}
+
+/// Why assets could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssetError {
+    /// An existing file differs from the embedded asset and
+    /// [`Overwrite::Never`] was in force. Nothing was written.
+    #[error("refusing to overwrite `{path}`: it differs from the embedded asset")]
+    Conflict {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// A path that should be a file (or its directory) is something else.
+    #[error("`{path}` is in the way: expected a regular file or directory")]
+    NotAFile {
+        /// The offending path.
+        path: PathBuf,
+    },
+    /// A directory could not be created.
+    #[error("cannot create directory `{path}`")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// An existing file could not be read for comparison.
+    #[error("cannot read `{path}`")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write `{path}`")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Writes every asset under `dir` (created if missing), keeping the
+/// repository layout (`dir/dashboards/…`, `dir/alerts/…`, `dir/deploy/…`),
+/// so the compose file's relative mounts work from `dir/deploy`.
+///
+/// Refuses, before writing anything, if an existing file differs from its
+/// embedded asset: see [`write_to_with`] to overwrite. Returns the path of
+/// every asset, each now holding the embedded contents.
+///
+/// # Errors
+/// [`AssetError::Conflict`] for a differing existing file; the other
+/// variants for I/O failures, each naming the path.
+pub fn write_to(dir: &Path) -> Result<Vec<PathBuf>, AssetError> {
+    write_to_with(dir, Overwrite::Never)
+}
+
+/// [`write_to`] with an explicit policy for existing files that differ.
+///
+/// # Errors
+/// As [`write_to`]; [`AssetError::Conflict`] only with [`Overwrite::Never`].
+pub fn write_to_with(dir: &Path, overwrite: Overwrite) -> Result<Vec<PathBuf>, AssetError> {
+    // Decide for every file first, so a conflict leaves the directory untouched.
+    let mut plan = Vec::with_capacity(ALL.len());
+    for asset in ALL {
+        let path = asset
+            .path
+            .split('/')
+            .fold(dir.to_path_buf(), |p, part| p.join(part));
+        let needs_write = match fs::read(&path) {
+            Ok(existing) if existing == asset.contents.as_bytes() => false,
+            Ok(_) if overwrite == Overwrite::Always => true,
+            Ok(_) => return Err(AssetError::Conflict { path }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+            Err(_) if path.is_dir() => return Err(AssetError::NotAFile { path }),
+            Err(source) => return Err(AssetError::Read { path, source }),
+        };
+        plan.push((path, asset.contents, needs_write));
+    }
+    let mut written = Vec::with_capacity(plan.len());
+    for (path, contents, needs_write) in plan {
+        if needs_write {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|source| {
+                    if parent.exists() && !parent.is_dir() {
+                        AssetError::NotAFile {
+                            path: parent.to_path_buf(),
+                        }
+                    } else {
+                        AssetError::CreateDir {
+                            path: parent.to_path_buf(),
+                            source,
+                        }
+                    }
+                })?;
+            }
+            fs::write(&path, contents).map_err(|source| AssetError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Runbooks for the alerts in `alerts/velocitytrader.rules.yml`; each alert's
+/// `runbook_url` points at its heading here.
+///
+/// Every alert carries `severity` (`critical` pages, `warning` notifies) and
+/// `alertgroup`; while a critical alert fires, Alertmanager inhibits the
+/// warnings with the same `alertgroup` and `instance`.
+///
+/// ### VelocityTraderTargetDown
+/// Prometheus cannot scrape the exporter (`up == 0`). Check that the engine
+/// process runs, that its exporter listens (`curl http://HOST:9090/metrics`),
+/// and the target's error on Prometheus's *Targets* page. Every other alert of
+/// that instance is blind until it is back.
+///
+/// ### VelocityTraderTargetMissing
+/// No target of job `velocitytrader` exists at all (`absent(up)`): the scrape
+/// configuration or service discovery lost it. Check `prometheus.yml` and
+/// reload Prometheus.
+///
+/// ### VelocityTraderMT5Disconnected
+/// The engine reports its MT5 terminal disconnected: no quotes, no orders,
+/// open positions unmanaged. Check the terminal, the broker session and the
+/// network; consider flattening positions from the terminal.
+///
+/// ### VelocityTraderEngineStopped
+/// The process is up but its trading loop reports stopped. Intentional pauses
+/// should be silenced in Alertmanager; otherwise read the engine log for the
+/// reason it stopped.
+///
+/// ### VelocityTraderNoRecentTrades
+/// No trade closed for four hours while ticks keep arriving (the market is
+/// open). Look for rejected orders, a risk limit that blocks entries, or a
+/// stuck agent (*Agent Comparison* dashboard, signal rate).
+///
+/// ### VelocityTraderDrawdownCritical
+/// Current or maximum drawdown exceeds 25 % of peak equity. Stop or reduce
+/// trading and review the positions and regime (*Risk Management* dashboard).
+/// The maximum keeps the alert firing until the engine's statistics are reset:
+/// a breached limit needs a decision, not a wait.
+///
+/// ### VelocityTraderDrawdownHigh
+/// Drawdown exceeds 15 % of peak equity: the early warning before the 25 %
+/// limit. Review exposure and the agents responsible.
+///
+/// ### VelocityTraderLowWinRate
+/// Win rate below 40 % after at least 20 decided trades. Compare the rolling
+/// win rates and the per-regime breakdown to see whether the market changed.
+///
+/// ### VelocityTraderProfitFactorBelowOne
+/// Gross loss exceeds gross profit after at least 20 decided trades: the
+/// system loses money overall. Check which agent, symbol or regime loses.
+///
+/// ### VelocityTraderAgentUnderperforming
+/// One agent (the `agent` label) wins under 35 % of at least 20 decided
+/// trades. Consider pausing that agent or retraining it.
+///
+/// ### VelocityTraderAgentLosingMoney
+/// One agent's profit factor is below 1 after at least 20 decided trades.
+///
+/// ### VelocityTraderHighErrorRate
+/// The engine logs more than 10 errors per 5 minutes. The *System Health*
+/// dashboard breaks them down by severity; read the engine's error log.
+///
+/// ### VelocityTraderCriticalErrors
+/// The engine logged an error of severity critical in the last 15 minutes.
+/// Read the engine's error log; critical means trading may not continue
+/// safely.
+///
+/// ### VelocityTraderSlowDatabase
+/// 95th percentile database query latency above 0.5 s for 10 minutes. Check
+/// disk I/O and the size of the trading database.
+///
+/// ### VelocityTraderLabelOverflow
+/// More distinct agents or symbols than the configured cardinality limit; the
+/// excess is recorded under `__overflow__`. Raise the limit if the values are
+/// legitimate, or fix the caller producing them.
+///
+/// ### VelocityTraderRejectedEvents
+/// Recorders refused events (non-finite or out-of-range values, out-of-order
+/// timestamps; see the `reason` label); they are missing from every
+/// statistic. Fix the caller.
+///
+/// ### VelocityTraderRLLowModelConfidence
+/// An agent's model confidence stays below 0.3 after at least 100 training
+/// episodes. Consider retraining or rolling back the model.
+///
+/// ### VelocityTraderRLHighExploration
+/// An agent still explores with ε above 0.5 after at least 500 episodes: ε is
+/// not decaying. Check the learner's schedule and that replay runs.
+pub mod runbooks {}

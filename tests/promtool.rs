@@ -1,0 +1,241 @@
+//! The shipped rules and configs, checked by the Prometheus and Alertmanager
+//! tools themselves (Debian packages `prometheus` and
+//! `prometheus-alertmanager`; CI installs them). Run with
+//! `cargo test --test promtool -- --include-ignored`. A missing tool fails the
+//! test: it never passes silently.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `tool args…` in `dir`; panics (naming the package) when the tool is
+/// missing and shows its output when it fails.
+fn run(tool: &str, package: &str, dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{tool}` ({e}): install the Debian package `{package}`")
+        });
+    assert!(
+        output.status.success(),
+        "`{tool} {}` failed:\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn promtool(dir: &Path, args: &[&str]) -> Output {
+    run("promtool", "prometheus", dir, args)
+}
+
+fn amtool(args: &[&str]) -> String {
+    let out = run(
+        "amtool",
+        "prometheus-alertmanager",
+        &root().join("alerts"),
+        args,
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+#[ignore = "needs promtool (Debian package prometheus)"]
+fn rules_pass_promtool_check() {
+    let out = promtool(
+        &root().join("alerts"),
+        &["check", "rules", "velocitytrader.rules.yml"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SUCCESS"), "{text}");
+}
+
+#[test]
+#[ignore = "needs promtool (Debian package prometheus)"]
+fn rule_unit_tests_pass() {
+    let out = promtool(
+        &root().join("alerts"),
+        &["test", "rules", "velocitytrader.test.yml"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SUCCESS"), "{text}");
+}
+
+#[test]
+#[ignore = "needs promtool (Debian package prometheus)"]
+fn deploy_prometheus_config_passes_promtool_check() {
+    // Rule paths in deploy/prometheus.yml are relative to the file, so they
+    // resolve in a checkout exactly as in the container.
+    let out = promtool(&root(), &["check", "config", "deploy/prometheus.yml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 rule files found") && text.contains("SUCCESS"),
+        "{text}"
+    );
+}
+
+#[test]
+#[ignore = "needs amtool (Debian package prometheus-alertmanager)"]
+fn alertmanager_config_passes_amtool_check() {
+    let out = amtool(&["check-config", "alertmanager.yml"]);
+    assert!(
+        out.contains("SUCCESS") && out.contains("1 inhibit rules"),
+        "{out}"
+    );
+}
+
+#[test]
+#[ignore = "needs amtool (Debian package prometheus-alertmanager)"]
+fn alertmanager_routes_by_severity() {
+    for (labels, receiver) in [
+        (
+            &["severity=critical", "alertgroup=drawdown"][..],
+            "critical",
+        ),
+        (&["severity=warning", "alertgroup=drawdown"][..], "warning"),
+        (&["alertname=Other"][..], "default"),
+    ] {
+        let mut args = vec!["config", "routes", "test", "--config.file=alertmanager.yml"];
+        args.extend_from_slice(labels);
+        assert_eq!(amtool(&args).trim(), receiver, "{labels:?}");
+    }
+}
+
+// ── a real Alertmanager proves the inhibit rule ────────────────────────────
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Minimal HTTP/1.0 client: returns (status, body).
+fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn alertmanager_binary() -> &'static str {
+    for candidate in ["alertmanager", "prometheus-alertmanager"] {
+        if Command::new(candidate).arg("--version").output().is_ok() {
+            return candidate;
+        }
+    }
+    panic!("no alertmanager binary: install the Debian package `prometheus-alertmanager`");
+}
+
+#[test]
+#[ignore = "needs alertmanager (Debian package prometheus-alertmanager)"]
+fn critical_alert_inhibits_the_matching_warning_only() {
+    let port = free_port();
+    let storage = tempfile::tempdir().unwrap();
+    let _am = Killed(
+        Command::new(alertmanager_binary())
+            .arg(format!(
+                "--config.file={}",
+                root().join("alerts/alertmanager.yml").display()
+            ))
+            .arg(format!("--storage.path={}", storage.path().display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--cluster.listen-address=")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start alertmanager"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !matches!(http(port, "GET", "/-/ready", ""), Ok((200, _))) {
+        assert!(
+            Instant::now() < deadline,
+            "alertmanager did not become ready"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let alert = |name: &str, severity: &str, instance: &str| {
+        format!(
+            r#"{{"labels":{{"alertname":"{name}","severity":"{severity}","alertgroup":"drawdown","instance":"{instance}","job":"velocitytrader"}},"annotations":{{"summary":"test"}}}}"#
+        )
+    };
+    let alerts = [
+        alert(
+            "VelocityTraderDrawdownCritical",
+            "critical",
+            "engine-a:9090",
+        ),
+        alert("VelocityTraderDrawdownHigh", "warning", "engine-a:9090"),
+        alert("VelocityTraderDrawdownHigh", "warning", "engine-b:9090"),
+    ];
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v2/alerts",
+        &format!("[{}]", alerts.join(",")),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let state_of = |alerts: &serde_json::Value, name: &str, instance: &str| -> String {
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["labels"]["alertname"] == name && a["labels"]["instance"] == instance)
+            .map(|a| a["status"]["state"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, body) = http(port, "GET", "/api/v2/alerts", "").unwrap();
+        let listed: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let states = (
+            state_of(&listed, "VelocityTraderDrawdownCritical", "engine-a:9090"),
+            state_of(&listed, "VelocityTraderDrawdownHigh", "engine-a:9090"),
+            state_of(&listed, "VelocityTraderDrawdownHigh", "engine-b:9090"),
+        );
+        if states == ("active".into(), "suppressed".into(), "active".into()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected critical active, same-instance warning suppressed, other instance active; got {states:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
