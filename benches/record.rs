@@ -19,7 +19,9 @@ fn recorder() -> Arc<PrometheusRecorder> {
 }
 
 fn realistic_trades() -> Vec<Trade> {
-    let symbols: Vec<Symbol> = (0..30).map(|i| Symbol::new(&format!("BENCH{i:02}+")).unwrap()).collect();
+    let symbols: Vec<Symbol> = (0..30)
+        .map(|i| Symbol::new(&format!("BENCH{i:02}+")).unwrap())
+        .collect();
     let mut trades = Vec::new();
     for (i, &symbol) in symbols.iter().enumerate() {
         for agent in [Agent::BERSERKER, Agent::SNIPER] {
@@ -57,7 +59,10 @@ fn raw_counters(recorder: &PrometheusRecorder, n: usize) -> Vec<[Counter; 10]> {
     (0..n)
         .map(|i| {
             std::array::from_fn(|c| {
-                let key = Key::from_parts(format!("raw_counter_{c}_total"), vec![Label::new("set", i.to_string())]);
+                let key = Key::from_parts(
+                    format!("raw_counter_{c}_total"),
+                    vec![Label::new("set", i.to_string())],
+                );
                 recorder.register_counter(&key, &meta)
             })
         })
@@ -101,15 +106,23 @@ fn bench_market_updates(c: &mut Criterion) {
         damping_ratio: Some(0.7),
         natural_frequency: Some(0.3),
     };
-    telemetry.record_physics(symbol, Timeframe::M5, &reading).unwrap();
-    telemetry.record_equity(10_000.0, 10_000.0, 1_790_000_000.0).unwrap();
+    telemetry
+        .record_physics(symbol, Timeframe::M5, &reading)
+        .unwrap();
+    telemetry
+        .record_equity(10_000.0, 10_000.0, 1_790_000_000.0)
+        .unwrap();
     let meta = metrics::Metadata::new("bench", metrics::Level::INFO, None);
     let gauges: Vec<Gauge> = (0..6)
         .map(|g| recorder.register_gauge(&Key::from_name(format!("raw_gauge_{g}")), &meta))
         .collect();
     let mut group = c.benchmark_group("market_updates");
     group.bench_function("velocity_metrics::record_physics (6 gauges)", |b| {
-        b.iter(|| telemetry.record_physics(symbol, Timeframe::M5, black_box(&reading)).unwrap());
+        b.iter(|| {
+            telemetry
+                .record_physics(symbol, Timeframe::M5, black_box(&reading))
+                .unwrap()
+        });
     });
     group.bench_function("baseline: 6 raw gauge sets", |b| {
         b.iter(|| {
@@ -121,12 +134,16 @@ fn bench_market_updates(c: &mut Criterion) {
     group.bench_function("velocity_metrics::record_regime", |b| {
         b.iter(|| telemetry.record_regime(symbol, Timeframe::M5, black_box(Regime::Underdamped)));
     });
-    group.bench_function("baseline: 1 raw gauge set", |b| b.iter(|| gauges[0].set(black_box(2.0))));
+    group.bench_function("baseline: 1 raw gauge set", |b| {
+        b.iter(|| gauges[0].set(black_box(2.0)))
+    });
     let mut at = 1_790_000_000.0;
     group.bench_function("velocity_metrics::record_equity", |b| {
         b.iter(|| {
             at += 0.001;
-            telemetry.record_equity(black_box(10_000.0), black_box(10_010.0), at).unwrap();
+            telemetry
+                .record_equity(black_box(10_000.0), black_box(10_010.0), at)
+                .unwrap();
         });
     });
     group.bench_function("baseline: 2 raw gauge sets", |b| {
@@ -159,18 +176,23 @@ fn bench_scrape(c: &mut Criterion) {
     let raw_recorder = recorder();
     let raw_handle = raw_recorder.handle();
     let raw = raw_counters(&raw_recorder, series.div_ceil(10));
-    group.bench_function(format!("baseline: render {} raw counters", raw.len() * 10), |b| {
-        b.iter_batched(
-            || raw[0][0].increment(1),
-            |()| black_box(raw_handle.render()),
-            BatchSize::SmallInput,
-        );
-    });
+    group.bench_function(
+        format!("baseline: render {} raw counters", raw.len() * 10),
+        |b| {
+            b.iter_batched(
+                || raw[0][0].increment(1),
+                |()| black_box(raw_handle.render()),
+                BatchSize::SmallInput,
+            );
+        },
+    );
     group.finish();
 }
 
 fn exposition_series(text: &str) -> usize {
-    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count()
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .count()
 }
 
 criterion_group! {

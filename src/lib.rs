@@ -76,3 +76,8 @@ pub use global::*;
 pub use model::{Agent, Regime, Severity, Side, Symbol, Timeframe, Trade};
 pub use recorders::{PhysicsReading, RlSnapshot};
 pub use telemetry::{PublisherGuard, Telemetry, TelemetryBuilder, TelemetryConfig};
+
+/// The README's Rust examples compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

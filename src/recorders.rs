@@ -16,7 +16,7 @@ pub(crate) use market::{MarketHandles, QuoteHandles};
 pub(crate) use meta::MetaHandles;
 pub(crate) use risk::{EquityBook, publish_risk};
 pub(crate) use system::SystemHandles;
-pub(crate) use trading::{TradeBook, publish_trades};
+pub(crate) use trading::{TradeShards, publish_trades};
 
 /// Handles owned by the publish step, guarded by one mutex.
 pub(crate) struct PublishState {

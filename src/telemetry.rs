@@ -17,9 +17,10 @@ pub(crate) use slots::LabelSlots;
 pub use slots::OVERFLOW_LABEL;
 
 use crate::error::RecordError;
+use crate::model::Timeframe;
 use crate::recorders::{
     AgentHandles, EquityBook, MarketHandles, MetaHandles, PublishState, QuoteHandles,
-    SystemHandles, TradeBook,
+    SystemHandles, TradeShards,
 };
 
 /// Tunables of a [`Telemetry`]. Build one with [`Telemetry::builder`].
@@ -146,7 +147,7 @@ pub(crate) struct Inner {
     pub(crate) started: Instant,
     pub(crate) agents: LabelSlots,
     pub(crate) symbols: LabelSlots,
-    pub(crate) trades: Mutex<TradeBook>,
+    pub(crate) trades: TradeShards,
     pub(crate) equity: Mutex<EquityBook>,
     pub(crate) market: IndexedHandles<MarketHandles>,
     pub(crate) quotes: IndexedHandles<QuoteHandles>,
@@ -204,11 +205,13 @@ impl Telemetry {
         let inner = Inner {
             agents: LabelSlots::new(config.max_agents),
             symbols: LabelSlots::new(config.max_symbols),
-            trades: Mutex::new(TradeBook::default()),
+            trades: TradeShards::new(),
             equity: Mutex::new(EquityBook::new(&config)),
-            market: IndexedHandles::default(),
-            quotes: IndexedHandles::default(),
-            agent_live: IndexedHandles::default(),
+            market: IndexedHandles::with_capacity(
+                (config.max_symbols.max(1) + 1) * Timeframe::ALL.len(),
+            ),
+            quotes: IndexedHandles::with_capacity(config.max_symbols.max(1) + 1),
+            agent_live: IndexedHandles::with_capacity(config.max_agents.max(1) + 1),
             system: SystemHandles::new(&sink),
             meta: MetaHandles::new(&sink),
             publish: Mutex::new(PublishState::new(&sink)),

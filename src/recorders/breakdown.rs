@@ -37,6 +37,17 @@ impl DimensionStats {
         }
     }
 
+    pub(crate) fn merge(&mut self, other: &Self) {
+        self.trades += other.trades;
+        self.wins += other.wins;
+        self.losses += other.losses;
+        self.net_pnl += other.net_pnl;
+        self.gross_profit += other.gross_profit;
+        self.gross_loss += other.gross_loss;
+        self.confidence_sum += other.confidence_sum;
+        self.confidence_count += other.confidence_count;
+    }
+
     /// Wins / (wins + losses) in percent; `None` with no decided trade.
     pub(crate) fn win_rate_percent(&self) -> Option<f64> {
         let decided = self.wins + self.losses;

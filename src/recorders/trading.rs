@@ -7,13 +7,18 @@ use super::breakdown::{self, DimensionHandles, DimensionStats};
 use crate::catalogue as cat;
 use crate::error::RecordError;
 use crate::model::{Regime, Timeframe, Trade};
-use crate::stats::TradeStats;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::stats::{Outcome, Streaks, TradeStats};
 use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, count_f64, lock};
 
 const TIMEFRAMES: usize = Timeframe::ALL.len();
+/// Outcomes buffered per shard before they are applied to the global streaks.
+const PENDING_OUTCOMES: usize = 1024;
 
-/// Everything trade-level, updated under one lock per trade.
-#[derive(Debug, Default, Clone)]
+/// Trade-level state of one shard, updated under the shard's lock.
+#[derive(Debug, Clone)]
 pub(crate) struct TradeBook {
     pub(crate) all: TradeStats,
     pub(crate) agents: Vec<DimensionStats>,
@@ -21,6 +26,23 @@ pub(crate) struct TradeBook {
     pub(crate) regimes: [DimensionStats; 4],
     pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
     pub(crate) last_closed_at: Option<f64>,
+    pending: Box<[Outcome; PENDING_OUTCOMES]>,
+    pending_len: usize,
+}
+
+impl Default for TradeBook {
+    fn default() -> Self {
+        Self {
+            all: TradeStats::new(),
+            agents: Vec::new(),
+            symbols: Vec::new(),
+            regimes: [DimensionStats::default(); 4],
+            timeframes: [DimensionStats::default(); TIMEFRAMES],
+            last_closed_at: None,
+            pending: Box::new([Outcome::Breakeven; PENDING_OUTCOMES]),
+            pending_len: 0,
+        }
+    }
 }
 
 impl TradeBook {
@@ -37,6 +59,50 @@ impl TradeBook {
             self.last_closed_at
                 .map_or(trade.closed_at, |t| t.max(trade.closed_at)),
         );
+        self.pending[self.pending_len] = Outcome::of(pnl).unwrap_or(Outcome::Breakeven);
+        self.pending_len += 1;
+    }
+
+    fn pending_full(&self) -> bool {
+        self.pending_len == PENDING_OUTCOMES
+    }
+
+    /// Applies the buffered outcomes, in recording order, to `streaks`.
+    fn drain_outcomes(&mut self, streaks: &mut Streaks) {
+        for &outcome in &self.pending[..self.pending_len] {
+            streaks.record(outcome);
+        }
+        self.pending_len = 0;
+    }
+
+    /// Adds this shard's totals into `merged` (which must not be a shard).
+    fn merge_into(&self, merged: &mut TradeBook) {
+        merged.all.merge_totals(&self.all);
+        merge_slots(&mut merged.agents, &self.agents);
+        merge_slots(&mut merged.symbols, &self.symbols);
+        for (m, s) in merged.regimes.iter_mut().zip(&self.regimes) {
+            m.merge(s);
+        }
+        for (m, s) in merged.timeframes.iter_mut().zip(&self.timeframes) {
+            m.merge(s);
+        }
+        merged.last_closed_at = match (merged.last_closed_at, self.last_closed_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    fn reset_totals(&mut self) {
+        self.all = TradeStats::new();
+        self.agents
+            .iter_mut()
+            .for_each(|d| *d = DimensionStats::default());
+        self.symbols
+            .iter_mut()
+            .for_each(|d| *d = DimensionStats::default());
+        self.regimes = [DimensionStats::default(); 4];
+        self.timeframes = [DimensionStats::default(); TIMEFRAMES];
+        self.last_closed_at = None;
     }
 }
 
@@ -45,6 +111,62 @@ fn slot_mut(slots: &mut Vec<DimensionStats>, index: usize) -> &mut DimensionStat
         slots.resize(index + 1, DimensionStats::default());
     }
     &mut slots[index]
+}
+
+fn merge_slots(merged: &mut Vec<DimensionStats>, shard: &[DimensionStats]) {
+    if merged.len() < shard.len() {
+        merged.resize(shard.len(), DimensionStats::default());
+    }
+    for (m, s) in merged.iter_mut().zip(shard) {
+        m.merge(s);
+    }
+}
+
+/// A shard on its own cache lines, so threads recording into different
+/// shards never write to a shared line.
+#[repr(align(128))]
+struct PaddedShard(Mutex<TradeBook>);
+
+/// Trade state split into shards: each recording thread sticks to one shard,
+/// so concurrent recorders do not contend; [`publish_trades`] merges them.
+///
+/// Streaks need one global order of trades. Each shard buffers its outcomes
+/// in recording order and applies them to the global [`Streaks`] when the
+/// buffer fills or at publish, under the shard's lock — so streaks are exact
+/// for one recording thread, and with several threads they follow an
+/// interleaving that keeps every thread's own order.
+pub(crate) struct TradeShards {
+    shards: Box<[PaddedShard]>,
+    streaks: Mutex<Streaks>,
+}
+
+thread_local! {
+    static SHARD_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+impl TradeShards {
+    pub(crate) fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(4, std::num::NonZero::get);
+        let count = (cores * 2).clamp(4, 64);
+        Self {
+            shards: (0..count)
+                .map(|_| PaddedShard(Mutex::new(TradeBook::default())))
+                .collect(),
+            streaks: Mutex::new(Streaks::new()),
+        }
+    }
+
+    fn shard(&self) -> &Mutex<TradeBook> {
+        let hint = SHARD_HINT.with(|hint| {
+            if hint.get() == usize::MAX {
+                hint.set(NEXT_SHARD.fetch_add(1, Ordering::Relaxed));
+            }
+            hint.get()
+        });
+        &self.shards[hint % self.shards.len()].0
+    }
 }
 
 impl Telemetry {
@@ -64,7 +186,11 @@ impl Telemetry {
         let symbol = inner
             .symbols
             .resolve(trade.symbol.id(), trade.symbol.as_str());
-        lock(&inner.trades).record(trade, agent.index, symbol.index);
+        let mut book = lock(inner.trades.shard());
+        book.record(trade, agent.index, symbol.index);
+        if book.pending_full() {
+            book.drain_outcomes(&mut lock(&inner.trades.streaks));
+        }
         Ok(())
     }
 }
@@ -131,7 +257,13 @@ impl TradeHandles {
         }
     }
 
-    fn publish_global(&self, sink: &Sink, s: &TradeStats, last_closed_at: Option<f64>) {
+    fn publish_global(
+        &self,
+        sink: &Sink,
+        s: &TradeStats,
+        streaks: &Streaks,
+        last_closed_at: Option<f64>,
+    ) {
         self.trades.absolute(s.trades());
         self.wins.absolute(s.wins());
         self.losses.absolute(s.losses());
@@ -149,29 +281,26 @@ impl TradeHandles {
         self.largest_loss.set(sink, s.largest_loss());
         self.avg_duration.set(sink, s.avg_duration_secs());
         self.last_trade_at.set(sink, last_closed_at);
-        self.wins_max.set(count_f64(s.max_win_streak()));
-        self.losses_max.set(count_f64(s.max_loss_streak()));
-        self.wins_now.set(count_f64(s.current_win_streak()));
-        self.losses_now.set(count_f64(s.current_loss_streak()));
+        self.wins_max.set(count_f64(streaks.max_wins()));
+        self.losses_max.set(count_f64(streaks.max_losses()));
+        self.wins_now.set(count_f64(streaks.current_wins()));
+        self.losses_now.set(count_f64(streaks.current_losses()));
     }
 }
 
-/// Copies the trade book (short lock) and writes every trade series.
+/// Merges the shards (one short lock each) and writes every trade series.
 pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
     let handles = &mut state.trading;
-    {
-        let book = lock(&inner.trades);
-        let scratch = &mut handles.scratch;
-        scratch.all = book.all;
-        scratch.agents.clone_from(&book.agents);
-        scratch.symbols.clone_from(&book.symbols);
-        scratch.regimes = book.regimes;
-        scratch.timeframes = book.timeframes;
-        scratch.last_closed_at = book.last_closed_at;
+    handles.scratch.reset_totals();
+    for shard in &inner.trades.shards {
+        let mut book = lock(&shard.0);
+        book.drain_outcomes(&mut lock(&inner.trades.streaks));
+        book.merge_into(&mut handles.scratch);
     }
+    let streaks = *lock(&inner.trades.streaks);
     let sink = &inner.sink;
     let book = &handles.scratch;
-    handles.publish_global(sink, &book.all, book.last_closed_at);
+    handles.publish_global(sink, &book.all, &streaks, book.last_closed_at);
     let agent_labels = inner.agents.labels();
     let symbol_labels = inner.symbols.labels();
     breakdown::publish_dimension(

@@ -79,6 +79,21 @@ impl TradeStats {
         }
     }
 
+    /// Adds `other`'s counts, sums and extremes to `self` (Chan-style merge
+    /// of independent accumulators). Streaks depend on the order of trades
+    /// and are left as they are in `self`; track them with
+    /// [`crate::stats::Streaks`] over the merged order instead.
+    pub fn merge_totals(&mut self, other: &Self) {
+        self.wins += other.wins;
+        self.losses += other.losses;
+        self.breakevens += other.breakevens;
+        self.gross_profit += other.gross_profit;
+        self.gross_loss += other.gross_loss;
+        self.duration_sum_secs += other.duration_sum_secs;
+        self.largest_win = self.largest_win.max(other.largest_win);
+        self.largest_loss = self.largest_loss.max(other.largest_loss);
+    }
+
     /// Records one closed trade. O(1), no allocation.
     ///
     /// Non-finite `pnl` is ignored; a non-finite or negative `duration_secs`

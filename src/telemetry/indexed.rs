@@ -1,47 +1,34 @@
 //! Handle sets stored by dense index, created on first use.
 
-use std::sync::RwLock;
+use std::sync::OnceLock;
 
-/// A growable table of handle sets; lookups take a read lock and index a
-/// vector, so the hot path never hashes or allocates once a slot exists.
+/// A fixed-capacity table of handle sets. The capacity is the label's
+/// cardinality limit (plus the overflow slot), known when the telemetry is
+/// built, so a lookup is one bounds check and one atomic load: no lock, no
+/// hashing, no allocation once a slot exists.
 #[derive(Debug)]
 pub(crate) struct IndexedHandles<T> {
-    table: RwLock<Vec<Option<Box<T>>>>,
-}
-
-impl<T> Default for IndexedHandles<T> {
-    fn default() -> Self {
-        Self {
-            table: RwLock::new(Vec::new()),
-        }
-    }
+    slots: Box<[OnceLock<Box<T>>]>,
 }
 
 impl<T> IndexedHandles<T> {
+    /// A table for indices `0..capacity`.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            slots: (0..capacity).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
     /// Runs `f` on the handles at `index`, creating them with `init` first.
+    /// An index beyond the capacity (impossible: slots are bounded by the same
+    /// limit) falls back to the last slot rather than panicking.
     pub(crate) fn with<R>(
         &self,
         index: usize,
         init: impl FnOnce() -> T,
         f: impl FnOnce(&T) -> R,
     ) -> R {
-        {
-            let table = self
-                .table
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(Some(handles)) = table.get(index) {
-                return f(handles);
-            }
-        }
-        let mut table = self
-            .table
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if table.len() <= index {
-            table.resize_with(index + 1, || None);
-        }
-        let handles = table[index].get_or_insert_with(|| Box::new(init()));
-        f(handles)
+        let slot = &self.slots[index.min(self.slots.len().saturating_sub(1))];
+        f(slot.get_or_init(|| Box::new(init())))
     }
 }

@@ -5,13 +5,17 @@
 //! later value shares the overflow slot, exported as [`OVERFLOW_LABEL`], and
 //! each event routed there is counted in `velocitytrader_label_overflow_total`.
 
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use crate::model::MAX_INTERNED_NAMES;
 
 /// Label value that collects everything beyond the cardinality limit.
 pub const OVERFLOW_LABEL: &str = "__overflow__";
 
 const UNASSIGNED: u32 = u32::MAX;
+const PAGE: usize = 256;
+const PAGES: usize = MAX_INTERNED_NAMES.div_ceil(PAGE);
 
 /// A resolved slot: its index and the label value to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,16 +24,16 @@ pub(crate) struct Slot {
     pub(crate) label: &'static str,
 }
 
-#[derive(Debug, Default)]
-struct SlotTable {
-    by_id: Vec<u32>,
-    labels: Vec<&'static str>,
-}
+type Page = [AtomicU32; PAGE];
 
 /// Id → slot map for one label (agent or symbol).
+///
+/// Reads are lock-free: a two-level table indexed by the interned id (pages
+/// of 256 entries allocated on first use). Assigning a new slot takes a mutex.
 #[derive(Debug)]
 pub(crate) struct LabelSlots {
-    table: RwLock<SlotTable>,
+    pages: Box<[OnceLock<Box<Page>>]>,
+    labels: Mutex<Vec<&'static str>>,
     limit: usize,
     overflowed: AtomicU64,
 }
@@ -38,70 +42,73 @@ impl LabelSlots {
     /// At most `limit` distinct values (at least 1) get their own slot.
     pub(crate) fn new(limit: usize) -> Self {
         Self {
-            table: RwLock::new(SlotTable::default()),
+            pages: (0..PAGES).map(|_| OnceLock::new()).collect(),
+            labels: Mutex::new(Vec::new()),
             limit: limit.max(1),
             overflowed: AtomicU64::new(0),
         }
     }
 
+    fn entry(&self, id: usize) -> Option<&AtomicU32> {
+        let page = self.pages.get(id / PAGE)?;
+        let page =
+            page.get_or_init(|| Box::new(std::array::from_fn(|_| AtomicU32::new(UNASSIGNED))));
+        Some(&page[id % PAGE])
+    }
+
     /// The slot for interned id `id` with label value `label`.
     pub(crate) fn resolve(&self, id: usize, label: &'static str) -> Slot {
-        {
-            let table = self
-                .table
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(&index) = table.by_id.get(id)
-                && index != UNASSIGNED
-            {
-                return self.slot(&table, index as usize);
+        let Some(entry) = self.entry(id) else {
+            return self.overflow_slot(&mut crate::telemetry::lock(&self.labels));
+        };
+        let index = entry.load(Ordering::Acquire);
+        if index != UNASSIGNED {
+            let index = index as usize;
+            if index == self.limit {
+                self.overflowed.fetch_add(1, Ordering::Relaxed);
+                return Slot {
+                    index,
+                    label: OVERFLOW_LABEL,
+                };
             }
+            return Slot { index, label };
         }
-        let mut table = self
-            .table
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if table.by_id.len() <= id {
-            table.by_id.resize(id + 1, UNASSIGNED);
+        let mut labels = crate::telemetry::lock(&self.labels);
+        let index = entry.load(Ordering::Acquire);
+        if index != UNASSIGNED {
+            drop(labels);
+            return self.resolve(id, label);
         }
-        if table.by_id[id] == UNASSIGNED {
-            let own = table.labels.len() < self.limit;
-            let index = if own {
-                table.labels.push(label);
-                table.labels.len() - 1
-            } else {
-                self.overflow_index(&mut table)
-            };
-            table.by_id[id] = u32::try_from(index).unwrap_or(UNASSIGNED - 1);
+        if labels.len() < self.limit {
+            labels.push(label);
+            let index = labels.len() - 1;
+            entry.store(
+                u32::try_from(index).unwrap_or(UNASSIGNED - 1),
+                Ordering::Release,
+            );
+            return Slot { index, label };
         }
-        let index = table.by_id[id] as usize;
-        self.slot(&table, index)
+        entry.store(
+            u32::try_from(self.limit).unwrap_or(UNASSIGNED - 1),
+            Ordering::Release,
+        );
+        self.overflow_slot(&mut labels)
     }
 
-    fn overflow_index(&self, table: &mut SlotTable) -> usize {
-        if table.labels.len() == self.limit {
-            table.labels.push(OVERFLOW_LABEL);
+    fn overflow_slot(&self, labels: &mut Vec<&'static str>) -> Slot {
+        if labels.len() == self.limit {
+            labels.push(OVERFLOW_LABEL);
         }
-        self.limit
-    }
-
-    fn slot(&self, table: &SlotTable, index: usize) -> Slot {
-        if index == self.limit {
-            self.overflowed.fetch_add(1, Ordering::Relaxed);
-        }
+        self.overflowed.fetch_add(1, Ordering::Relaxed);
         Slot {
-            index,
-            label: table.labels[index],
+            index: self.limit,
+            label: OVERFLOW_LABEL,
         }
     }
 
     /// Label values of all slots, in slot order (overflow last, if used).
     pub(crate) fn labels(&self) -> Vec<&'static str> {
-        self.table
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .labels
-            .clone()
+        crate::telemetry::lock(&self.labels).clone()
     }
 
     /// Events routed to the overflow slot so far.
