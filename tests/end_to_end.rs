@@ -1,0 +1,287 @@
+//! End to end: the example exporter, scraped by a real Prometheus with the
+//! shipped rules loaded, answers every dashboard query, every template
+//! variable query and every recording rule with data.
+//!
+//! `cargo test --test end_to_end -- --include-ignored` (needs the `prometheus`
+//! binary, Debian package `prometheus`; builds and runs
+//! `cargo run --example exporter`).
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use velocity_metrics::assets;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child in its own process group; dropping it ends the whole group
+/// (`cargo run` and the exporter it started).
+struct Group(Child);
+
+impl Group {
+    fn spawn(command: &mut Command) -> Self {
+        let program = command.get_program().to_string_lossy().into_owned();
+        Group(
+            command
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start `{program}` ({e})")),
+        )
+    }
+
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.try_wait().ok().flatten()
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let pgid = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Minimal HTTP/1.0 GET: (status, body).
+fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let response = String::from_utf8_lossy(&response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The instant-query result vector, or why there is none.
+fn query(port: u16, promql: &str) -> Result<Vec<Json>, String> {
+    let (status, body) = get(port, &format!("/api/v1/query?query={}", url_encode(promql)))
+        .map_err(|e| e.to_string())?;
+    let json: Json =
+        serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
+    if json["status"] != "success" {
+        return Err(format!("HTTP {status}: {}", json["error"]));
+    }
+    match &json["data"]["result"] {
+        Json::Array(v) if !v.is_empty() => Ok(v.clone()),
+        Json::Array(_) => Err("empty result".into()),
+        other => Ok(vec![other.clone()]), // scalar
+    }
+}
+
+/// Grafana variables replaced as Grafana does for "All" and a short range.
+fn substitute(expr: &str) -> String {
+    let mut out = expr
+        .replace("$__rate_interval", "10s")
+        .replace("$__interval", "2s")
+        .replace("$__range", "1m");
+    for var in ["instance", "agent", "symbol", "timeframe"] {
+        out = out
+            .replace(&format!("${{{var}}}"), ".*")
+            .replace(&format!("${var}"), ".*");
+    }
+    out
+}
+
+/// (what, `PromQL`, label that must be present) for everything to check.
+fn queries() -> Vec<(String, String, Option<String>)> {
+    let mut out = Vec::new();
+    for asset in assets::ALL.iter().filter(|a| a.path.ends_with(".json")) {
+        let dash: Json = serde_json::from_str(asset.contents).unwrap();
+        let mut panels: Vec<&Json> = Vec::new();
+        for p in dash["panels"].as_array().unwrap() {
+            panels.push(p);
+            panels.extend(p["panels"].as_array().into_iter().flatten());
+        }
+        for p in panels {
+            for t in p["targets"].as_array().into_iter().flatten() {
+                let what = format!(
+                    "{} `{}` {}",
+                    asset.path,
+                    p["title"].as_str().unwrap_or_default(),
+                    t["refId"]
+                );
+                out.push((what, substitute(t["expr"].as_str().unwrap()), None));
+            }
+        }
+        for v in dash["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["type"] == "query")
+        {
+            let q = v["query"]["query"]
+                .as_str()
+                .or_else(|| v["query"].as_str())
+                .unwrap();
+            let inner = q
+                .strip_prefix("label_values(")
+                .and_then(|q| q.strip_suffix(')'))
+                .unwrap();
+            let (selector, label) = inner.rsplit_once(',').unwrap();
+            out.push((
+                format!("{} variable {}", asset.path, v["name"]),
+                substitute(selector.trim()),
+                Some(label.trim().to_owned()),
+            ));
+        }
+    }
+    let rules: serde_yaml::Value = serde_yaml::from_str(
+        assets::find("alerts/velocitytrader.rules.yml")
+            .unwrap()
+            .contents,
+    )
+    .unwrap();
+    for group in rules["groups"].as_sequence().unwrap() {
+        for rule in group["rules"].as_sequence().unwrap() {
+            if let Some(name) = rule["record"].as_str() {
+                out.push((format!("recording rule {name}"), name.to_owned(), None));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs prometheus"]
+fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
+    let exporter_port = free_port();
+    let prometheus_port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let port_arg = exporter_port.to_string();
+    let mut exporter = Group::spawn(
+        Command::new(cargo)
+            .args([
+                "run",
+                "--quiet",
+                "--example",
+                "exporter",
+                "--",
+                "--port",
+                &port_arg,
+                "--duration",
+                "300",
+            ])
+            .current_dir(root())
+            .stdout(Stdio::null()),
+    );
+
+    let config = dir.path().join("prometheus.yml");
+    let rules = root().join("alerts/velocitytrader.rules.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\n\
+             scrape_configs:\n  - job_name: velocitytrader\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n",
+            rules.display()
+        ),
+    )
+    .unwrap();
+    let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
+    let _prometheus = Group::spawn(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{prometheus_port}"))
+            .stdout(Stdio::null())
+            .stderr(log),
+    );
+
+    // The exporter may need a build first.
+    let deadline = Instant::now() + Duration::from_secs(900);
+    while !matches!(get(exporter_port, "/metrics"), Ok((200, _))) {
+        assert!(
+            exporter.exited().is_none(),
+            "the example exporter exited: {:?}",
+            exporter.exited()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the example exporter did not serve /metrics"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while query(prometheus_port, "up{job=\"velocitytrader\"} == 1").is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never scraped the exporter:\n{}",
+            std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    // Let rates, increases and the rules' windows fill, then require data.
+    let mut pending = queries();
+    assert!(pending.len() > 150, "only {} queries", pending.len());
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        pending.retain(|(_, promql, label)| match query(prometheus_port, promql) {
+            Ok(result) => label
+                .as_ref()
+                .is_some_and(|l| !result.iter().any(|r| r["metric"][l.as_str()].is_string())),
+            Err(_) => true,
+        });
+        if pending.is_empty() || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let report: Vec<String> = pending
+        .iter()
+        .map(|(what, promql, _)| {
+            format!(
+                "{what}: {promql}\n    -> {:?}",
+                query(prometheus_port, promql).err()
+            )
+        })
+        .collect();
+    assert!(
+        report.is_empty(),
+        "{} queries without data:\n{}",
+        report.len(),
+        report.join("\n")
+    );
+}
