@@ -982,7 +982,7 @@ fn alerts_carry_severity_group_summary_description_and_runbook() {
             .cloned()
             .unwrap_or_default();
         if !url.ends_with(&format!("#{}", name.to_lowercase()))
-            || !runbooks.contains(&format!("/// ### {name}\n"))
+            || !runbooks.contains(&format!("/// ### `{name}`\n"))
         {
             err(
                 &mut errors,
