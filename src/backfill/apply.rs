@@ -1,0 +1,90 @@
+//! Feeding decoded rows to a [`Telemetry`], with the optional equity curve
+//! rebuilt from closed P&L. Shared by replay, follow mode and the history
+//! writer.
+
+use super::report::{Adjustment, ReplayReport, SkipReason};
+use super::rows::{ErrorRow, TradeRow};
+use crate::telemetry::Telemetry;
+
+/// Balance rebuilt from closed P&L.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EquityFeed {
+    balance: f64,
+    last_at: Option<f64>,
+}
+
+/// Records events into one telemetry and counts them in a report.
+#[derive(Debug, Clone)]
+pub(crate) struct Applier {
+    telemetry: Telemetry,
+    equity: Option<EquityFeed>,
+}
+
+impl Applier {
+    /// `starting_balance`: rebuild an equity curve from it, or not at all.
+    pub(crate) fn new(telemetry: &Telemetry, starting_balance: Option<f64>) -> Self {
+        Self {
+            telemetry: telemetry.clone(),
+            equity: starting_balance.map(|balance| EquityFeed {
+                balance,
+                last_at: None,
+            }),
+        }
+    }
+
+    /// The telemetry events go to.
+    pub(crate) fn telemetry(&self) -> &Telemetry {
+        &self.telemetry
+    }
+
+    /// Records one decoded `trade_logs` row (or counts why not).
+    pub(crate) fn trade_row(&mut self, id: i64, row: TradeRow, report: &mut ReplayReport) {
+        report.trade_logs.rows += 1;
+        report.watermark.trade_logs = report.watermark.trade_logs.max(id);
+        let (trade, fixes) = match row {
+            TradeRow::Open => {
+                report.trade_logs.open += 1;
+                return;
+            }
+            TradeRow::Skip(reason) => return report.skip("trade_logs", id, reason),
+            TradeRow::Closed(trade, fixes) => (trade, fixes),
+        };
+        // Rows are validated by the decoder; a refusal here is impossible,
+        // but is still counted rather than lost.
+        if trade.validate().is_err() || self.telemetry.record_trade(&trade).is_err() {
+            return report.skip("trade_logs", id, SkipReason::Rejected);
+        }
+        report.trade_logs.recorded += 1;
+        for fix in fixes.into_iter().flatten() {
+            report.adjust(fix);
+        }
+        if let Some(feed) = &mut self.equity {
+            feed.balance += trade.pnl;
+            let mut at = trade.closed_at;
+            if let Some(last) = feed.last_at
+                && at < last
+            {
+                at = last;
+                report.adjust(Adjustment::EquityTimeClamped);
+            }
+            feed.last_at = Some(at);
+            match self.telemetry.record_equity(feed.balance, feed.balance, at) {
+                Ok(()) => report.equity_samples += 1,
+                Err(_) => report.adjust(Adjustment::EquityRejected),
+            }
+        }
+    }
+
+    /// Records one decoded `error_logs` row (or counts why not).
+    pub(crate) fn error_row(&mut self, id: i64, row: ErrorRow, report: &mut ReplayReport) {
+        report.error_logs.rows += 1;
+        report.watermark.error_logs = report.watermark.error_logs.max(id);
+        match row {
+            Ok((_, severity)) => {
+                self.telemetry.record_error(severity);
+                report.error_logs.recorded += 1;
+            }
+            Err(reason) => report.skip("error_logs", id, reason),
+        }
+    }
+}
