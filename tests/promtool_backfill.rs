@@ -1,0 +1,187 @@
+//! End to end with the real tools: the exported history is turned into TSDB
+//! blocks by `promtool tsdb create-blocks-from openmetrics`, a real
+//! Prometheus is started on those blocks on a loopback port, and a
+//! historical value is queried back. Fails (does not pass) when the tools
+//! are missing. CI installs them with Debian's `prometheus` package.
+//!
+//! ```text
+//! cargo test --features sqlite --test promtool_backfill -- --include-ignored
+//! ```
+#![cfg(feature = "sqlite")]
+
+#[path = "support/engine_db.rs"]
+mod engine_db;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use velocity_metrics::backfill::{self, OpenMetricsOptions};
+
+const STEP_SECS: f64 = 60.0;
+
+/// Kills the Prometheus we started (by its own handle) when the test ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A hand-written HTTP/1.0 GET on loopback: (status, body).
+fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of an instant query at `time`, as Prometheus returns it.
+fn query(port: u16, promql: &str, time: f64) -> f64 {
+    let path = format!("/api/v1/query?query={}&time={time}", url_encode(promql));
+    let (status, body) = http_get(port, &path).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let result = &json["data"]["result"];
+    assert_eq!(
+        result.as_array().map(Vec::len),
+        Some(1),
+        "{promql} at {time}: {body}"
+    );
+    result[0]["value"][1].as_str().unwrap().parse().unwrap()
+}
+
+/// The sample of `series` at `time` in the exported file.
+fn exported(text: &str, series: &str, time: f64) -> f64 {
+    let suffix = format!(" {time}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{series} ")) && l.ends_with(&suffix))
+        .unwrap_or_else(|| panic!("no {series} sample at {time}"));
+    line.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+fn start_prometheus(data: &Path, config: &Path, port: u16) -> Running {
+    let child = Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", data.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--storage.tsdb.retention.time=3650d")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("`prometheus` not found: install Debian's `prometheus` package");
+    let running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if matches!(http_get(port, "/-/ready"), Ok((200, _))) {
+            return running;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("prometheus did not become ready on port {port}");
+}
+
+#[test]
+#[ignore = "needs promtool and prometheus (Debian package prometheus)"]
+fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trading_logs.db");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    // Two days of trades ending four hours ago: inside retention, outside the head.
+    let start = now - 52.0 * 3600.0;
+    let mut conn = engine_db::create(&db);
+    let rows = engine_db::sample_trades(3000, start, 48.0 * 3600.0, 11);
+    engine_db::insert_all(&mut conn, &rows);
+    drop(conn);
+
+    let history = dir.path().join("history.om");
+    let options = OpenMetricsOptions::new(Duration::from_secs(60)).starting_balance(10_000.0);
+    let report = backfill::write_openmetrics_file(&db, &history, &options).unwrap();
+    let text = std::fs::read_to_string(&history).unwrap();
+
+    let data = dir.path().join("data");
+    let output = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&history)
+        .arg(&data)
+        .output()
+        .expect("`promtool` not found: install Debian's `prometheus` package");
+    assert!(
+        output.status.success(),
+        "promtool rejected the history: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(&config, "global:\n  scrape_interval: 1h\n").unwrap();
+    let port = free_port();
+    let _prometheus = start_prometheus(&data, &config, port);
+
+    let (first, last) = report.span.unwrap();
+    let at = first + (((last - first) / STEP_SECS / 2.0).floor() * STEP_SECS);
+    let trades_by_then = rows
+        .iter()
+        .filter(|r| r.timestamp <= at)
+        .filter_map(engine_db::expected_trade)
+        .count();
+    let trades = query(port, "velocitytrader_trades_total", at);
+    assert_eq!(trades, trades_by_then as f64, "trades closed by {at}");
+    assert_eq!(trades, exported(&text, "velocitytrader_trades_total", at));
+    for series in [
+        "velocitytrader_pnl_total",
+        "velocitytrader_max_drawdown",
+        "velocitytrader_agent_trades_total{agent=\"sniper\"}",
+        "velocitytrader_symbol_pnl{symbol=\"EURUSD+\"}",
+    ] {
+        let value = query(port, series, at);
+        assert_eq!(
+            value.to_bits(),
+            exported(&text, series, at).to_bits(),
+            "{series} at {at}"
+        );
+    }
+    assert_eq!(
+        query(port, "velocitytrader_trades_total", last),
+        report.replay.trades_recorded() as f64
+    );
+}
