@@ -111,10 +111,25 @@ impl Telemetry {
     /// when it differs from the previous one.
     pub fn record_regime(&self, symbol: Symbol, timeframe: Timeframe, regime: Regime) {
         self.with_market(symbol, timeframe, |sink, h| {
-            h.regime.set(sink, Some(f64::from(regime.code())));
-            let previous = h.last_regime.swap(regime.code(), Ordering::AcqRel);
-            if previous != 0 && previous != regime.code() {
+            let code = regime.code();
+            // Unchanged regime (the common case): the gauge holds it already.
+            if h.last_regime.load(Ordering::Acquire) == code {
+                return;
+            }
+            let previous = h.last_regime.swap(code, Ordering::AcqRel);
+            if previous != 0 && previous != code {
                 h.changes.increment(1);
+            }
+            // Another thread may change the regime between our swap and set;
+            // repeat until the gauge shows the latest stored regime.
+            let mut shown = code;
+            loop {
+                h.regime.set(sink, Some(f64::from(shown)));
+                let latest = h.last_regime.load(Ordering::Acquire);
+                if latest == shown {
+                    break;
+                }
+                shown = latest;
             }
         });
     }
