@@ -41,6 +41,7 @@ pub mod oscillator;
 pub mod ratios;
 pub mod return_window;
 pub mod returns;
+pub mod streaks;
 pub mod trade_stats;
 
 pub use drawdown::DrawdownTracker;
@@ -49,4 +50,5 @@ pub use oscillator::{Oscillator, from_ar2, to_ar2};
 pub use ratios::{calmar, kelly_fraction, recovery_factor};
 pub use return_window::{ReturnWindow, percentile_linear};
 pub use returns::ReturnStats;
+pub use streaks::{Outcome, Streaks};
 pub use trade_stats::TradeStats;
