@@ -188,19 +188,23 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let port_arg = exporter_port.to_string();
+    // Same features as this test build, so cargo reuses the library it built.
+    let features = if cfg!(feature = "sqlite") {
+        "exporter,sqlite"
+    } else {
+        "exporter"
+    };
     let mut exporter = Group::spawn(
         Command::new(cargo)
             .args([
                 "run",
                 "--quiet",
+                "--features",
+                features,
                 "--example",
                 "exporter",
-                "--",
-                "--port",
-                &port_arg,
-                "--duration",
-                "300",
             ])
+            .args(["--", "--port", &port_arg, "--duration", "300"])
             .current_dir(root())
             .stdout(Stdio::null()),
     );
