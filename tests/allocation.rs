@@ -76,7 +76,7 @@ fn recording_known_label_sets_does_not_allocate() {
         experience_buffer_size: 10,
         model_confidence: 0.7,
     };
-    let mut record_everything = |round: usize| {
+    let record_everything = |round: usize| {
         for trade in &trades {
             telemetry.record_trade(trade).unwrap();
         }
