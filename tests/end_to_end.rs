@@ -6,88 +6,19 @@
 //! binary, Debian package `prometheus`; builds and runs
 //! `cargo run --example exporter`).
 
-use std::fmt::Write as _;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
+#[path = "common/net.rs"]
+mod net;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use net::{ChildGroup, free_port, get, url_encode};
 use serde_json::Value as Json;
 use velocity_metrics::assets;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A child in its own process group; dropping it ends the whole group
-/// (`cargo run` and the exporter it started).
-struct Group(Child);
-
-impl Group {
-    fn spawn(command: &mut Command) -> Self {
-        let program = command.get_program().to_string_lossy().into_owned();
-        Group(
-            command
-                .process_group(0)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start `{program}` ({e})")),
-        )
-    }
-
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.0.try_wait().ok().flatten()
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        let pgid = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Minimal HTTP/1.0 GET: (status, body).
-fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let response = String::from_utf8_lossy(&response);
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
-fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
 }
 
 /// The instant-query result vector, or why there is none.
@@ -194,7 +125,7 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
     } else {
         "exporter"
     };
-    let mut exporter = Group::spawn(
+    let mut exporter = ChildGroup::spawn(
         Command::new(cargo)
             .args([
                 "run",
@@ -221,7 +152,7 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
     )
     .unwrap();
     let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
-    let _prometheus = Group::spawn(
+    let _prometheus = ChildGroup::spawn(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
             .arg(format!(

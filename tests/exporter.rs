@@ -2,32 +2,15 @@
 
 #[path = "common/exposition.rs"]
 mod exposition;
+#[path = "common/net.rs"]
+mod net;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
+use net::{free_port, get};
 use velocity_metrics::exporter::{ExporterBuilder, ExporterError};
 use velocity_metrics::{Agent, Symbol, Timeframe, Trade};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn http_get(address: SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
 
 #[test]
 fn serves_metrics_with_global_labels() {
@@ -44,13 +27,9 @@ fn serves_metrics_with_global_labels() {
         .record_trade(&Trade::closed(Agent::SNIPER, symbol, Timeframe::M5, 5.0))
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    let response = http_get(address, "/metrics");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    assert!(
-        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
-        "{head}"
-    );
-    let scrape = exposition::parse(body).unwrap();
+    let (status, body) = get(address.port(), "/metrics").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let scrape = exposition::parse(&body).unwrap();
     assert_eq!(
         scrape.value("velocitytrader_trades_total", &[("account", "demo-1")]),
         Some(1.0)
@@ -114,9 +93,6 @@ fn clients_outside_the_allow_list_are_refused() {
         .unwrap()
         .build()
         .unwrap();
-    let response = http_get(address, "/metrics");
-    assert!(
-        response.starts_with("HTTP/1.1 403") || response.starts_with("HTTP/1.0 403"),
-        "{response}"
-    );
+    let (status, _) = get(address.port(), "/metrics").unwrap();
+    assert_eq!(status, 403);
 }

@@ -4,11 +4,14 @@
 //! `cargo test --test promtool -- --include-ignored`. A missing tool fails the
 //! test: it never passes silently.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+#[path = "common/net.rs"]
+mod net;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use net::{ChildGroup, free_port, http};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -112,46 +115,6 @@ fn alertmanager_routes_by_severity() {
 
 // ── a real Alertmanager proves the inhibit rule ────────────────────────────
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Minimal HTTP/1.0 client: returns (status, body).
-fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
 fn alertmanager_binary() -> &'static str {
     for candidate in ["alertmanager", "prometheus-alertmanager"] {
         if Command::new(candidate).arg("--version").output().is_ok() {
@@ -166,7 +129,7 @@ fn alertmanager_binary() -> &'static str {
 fn critical_alert_inhibits_the_matching_warning_only() {
     let port = free_port();
     let storage = tempfile::tempdir().unwrap();
-    let _am = Killed(
+    let _am = ChildGroup::spawn(
         Command::new(alertmanager_binary())
             .arg(format!(
                 "--config.file={}",
@@ -176,9 +139,7 @@ fn critical_alert_inhibits_the_matching_warning_only() {
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .arg("--cluster.listen-address=")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start alertmanager"),
+            .stderr(Stdio::null()),
     );
     let deadline = Instant::now() + Duration::from_secs(30);
     while !matches!(http(port, "GET", "/-/ready", ""), Ok((200, _))) {

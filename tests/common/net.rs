@@ -1,0 +1,93 @@
+//! Loopback helpers for tests that talk to real servers: free ports, a
+//! minimal HTTP/1.0 client, and child processes that die with the test.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus};
+use std::time::Duration;
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP/1.0 request to 127.0.0.1:`port`; returns (status, body).
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let response = String::from_utf8_lossy(&response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+/// `GET path` on 127.0.0.1:`port`; returns (status, body).
+pub fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    http(port, "GET", path, "")
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A child in its own process group; dropping it ends the whole group
+/// (e.g. `cargo run` and the program it started).
+pub struct ChildGroup(Child);
+
+impl ChildGroup {
+    /// Starts `command`, panicking with its name if it cannot start.
+    pub fn spawn(command: &mut Command) -> Self {
+        let program = command.get_program().to_string_lossy().into_owned();
+        Self(
+            command
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start `{program}` ({e})")),
+        )
+    }
+
+    /// The exit status, if the child has exited.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.0.try_wait().ok().flatten()
+    }
+}
+
+impl Drop for ChildGroup {
+    fn drop(&mut self) {
+        let pgid = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
