@@ -199,7 +199,10 @@ mod tests {
                 .collect::<Result<_, _>>()
                 .unwrap();
             assert_eq!(plan.len(), 1, "{plan:?}");
-            assert!(plan[0].contains("INTEGER PRIMARY KEY (rowid>?)"), "{plan:?}");
+            assert!(
+                plan[0].contains("INTEGER PRIMARY KEY (rowid>?)"),
+                "{plan:?}"
+            );
         }
     }
 }

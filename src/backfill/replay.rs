@@ -85,7 +85,11 @@ impl<'a> ReplayOptions<'a> {
 
     /// Rebuilds an equity curve from closed P&L: after each trade, balance =
     /// equity = `balance` + cumulative P&L, recorded at the trade's close
-    /// time. Ignored unless finite. Without it no equity is recorded.
+    /// time. Ignored unless finite. Without it no equity is recorded. Build
+    /// the telemetry with the same
+    /// [`starting_balance`](crate::TelemetryBuilder::starting_balance) so
+    /// that it is the first equity peak (a first losing trade is then a
+    /// drawdown).
     pub fn starting_balance(mut self, balance: f64) -> Self {
         self.starting_balance = balance.is_finite().then_some(balance);
         self

@@ -82,6 +82,19 @@ pub enum Adjustment {
     EquityRejected,
 }
 
+impl fmt::Display for Adjustment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::DurationMissing => "NULL duration read as 0 s",
+            Self::DurationInvalid => "invalid duration read as 0 s",
+            Self::ConfidencePlaceholder => "placeholder confidence 0.0 read as unknown",
+            Self::ConfidenceOutOfRange => "confidence outside 0..=1 read as unknown",
+            Self::EquityTimeClamped => "equity sample moved to the previous time",
+            Self::EquityRejected => "equity sample refused by the telemetry",
+        })
+    }
+}
+
 /// One skipped row, kept as an example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedRow {
@@ -199,7 +212,7 @@ impl fmt::Display for ReplayReport {
         }
         write!(f, "equity samples: {}", self.equity_samples)?;
         for (adjustment, n) in &self.adjusted {
-            write!(f, "; {adjustment:?}: {n}")?;
+            write!(f, "; {adjustment}: {n}")?;
         }
         if !self.examples.is_empty() {
             write!(f, "\nskipped rows, e.g.:")?;
@@ -215,8 +228,10 @@ impl fmt::Display for ReplayReport {
 /// [`ReplayOptions::progress`](super::ReplayOptions::progress).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
-    /// Rows read so far (closed trades and errors).
+    /// Rows done so far: closed trades and errors as they are read; the
+    /// open positions, which need no work, are added in the final call.
     pub rows_done: u64,
-    /// Rows to read in total, counted when the snapshot was taken.
+    /// Rows in the tables read (`trade_logs`, `error_logs`) when the
+    /// snapshot was taken; the final call has `rows_done == rows_total`.
     pub rows_total: u64,
 }

@@ -61,13 +61,14 @@ impl Counter<'_> {
     }
 }
 
-fn count(db: &Database, conn: &Connection, sql: &str) -> Result<(u64, u64, i64), BackfillError> {
-    conn.query_row(sql, [], |r| {
-        Ok((
-            r.get::<_, i64>(0)?.unsigned_abs(),
-            r.get::<_, i64>(1)?.unsigned_abs(),
-            r.get::<_, i64>(2)?,
-        ))
+/// Rows in `table` (via its smallest index) and its highest id (via the
+/// rowid): both cheap, unlike counting NULL pnl, which needs a full scan.
+fn count(db: &Database, conn: &Connection, table: &str) -> Result<(u64, i64), BackfillError> {
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM {table}), (SELECT coalesce(max(id), 0) FROM {table})"
+    );
+    conn.query_row(&sql, [], |r| {
+        Ok((r.get::<_, i64>(0)?.unsigned_abs(), r.get::<_, i64>(1)?))
     })
     .map_err(|e| db.fail(e))
 }
@@ -75,6 +76,9 @@ fn count(db: &Database, conn: &Connection, sql: &str) -> Result<(u64, u64, i64),
 /// Reads every closed trade and (optionally) every error of the snapshot in
 /// time order (`timestamp`, then `id`; trades before errors at equal times)
 /// and hands each to `on`. Open rows are counted in `report` directly.
+///
+/// Progress counts rows of both tables: the closed trades and errors as they
+/// are read, the open positions (which the query skips) in the final call.
 pub(crate) fn by_time(
     db: &Database,
     conn: &Connection,
@@ -84,22 +88,11 @@ pub(crate) fn by_time(
 ) -> Result<(), BackfillError> {
     schema::check(db, conn, options.errors)?;
     let fail = |e| db.fail(e);
-    let (rows, closed, max_trade) = count(
-        db,
-        conn,
-        "SELECT count(*), count(pnl), coalesce(max(id), 0) FROM trade_logs",
-    )?;
-    let open = rows.saturating_sub(closed);
-    report.trade_logs.rows += open;
-    report.trade_logs.open += open;
+    let (trade_count, max_trade) = count(db, conn, "trade_logs")?;
     report.watermark.trade_logs = report.watermark.trade_logs.max(max_trade);
-    let mut total = closed;
+    let mut total = trade_count;
     if options.errors {
-        let (errors, _, max_error) = count(
-            db,
-            conn,
-            "SELECT count(*), 0, coalesce(max(id), 0) FROM error_logs",
-        )?;
+        let (errors, max_error) = count(db, conn, "error_logs")?;
         total += errors;
         report.watermark.error_logs = report.watermark.error_logs.max(max_error);
     }
@@ -110,6 +103,7 @@ pub(crate) fn by_time(
         total,
     };
     let mut decoder = TradeDecoder::new();
+    let mut closed = 0u64;
     let trade_sql = format!(
         "SELECT {TRADE_COLUMNS} FROM trade_logs WHERE pnl IS NOT NULL ORDER BY timestamp, id"
     );
@@ -154,11 +148,17 @@ pub(crate) fn by_time(
             event
         };
         if let Some(event) = event {
+            closed += u64::from(matches!(event, Event::Trade(..)));
             on(event, report)?;
             counter.tick();
         }
     }
-    if counter.done == 0 {
+    // Rows the query left out are the open positions of the same snapshot.
+    let open = trade_count.saturating_sub(closed);
+    report.trade_logs.rows += open;
+    report.trade_logs.open += open;
+    if counter.done < counter.total || counter.done == 0 {
+        counter.done = counter.total;
         counter.report();
     }
     Ok(())
