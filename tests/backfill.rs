@@ -364,6 +364,41 @@ fn corrupt_pages_are_a_typed_error_not_a_panic() {
 }
 
 #[test]
+fn a_hot_journal_is_a_typed_error_and_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = temp_db(&dir);
+    engine_database(&live, 2000);
+    // A writer whose transaction spilled to the file, copied mid-way: the
+    // copy has a hot journal that only a read-write connection may roll back.
+    let writer = Connection::open(&live).unwrap();
+    writer
+        .execute_batch("PRAGMA cache_size = 2; BEGIN; UPDATE trade_logs SET pnl = pnl + 1;")
+        .unwrap();
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&live, &copy).unwrap();
+    std::fs::copy(
+        dir.path().join("trading_logs.db-journal"),
+        dir.path().join("copy.db-journal"),
+    )
+    .unwrap();
+    writer.execute_batch("ROLLBACK").unwrap();
+    let before = (
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(dir.path().join("copy.db-journal")).unwrap(),
+    );
+    let err = backfill::replay(&copy, &quiet_telemetry()).unwrap_err();
+    assert!(matches!(err, BackfillError::NeedsRecovery { .. }), "{err}");
+    let after = (
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(dir.path().join("copy.db-journal")).unwrap(),
+    );
+    assert!(
+        before == after,
+        "the database and its journal are untouched"
+    );
+}
+
+#[test]
 fn a_writer_holding_an_exclusive_lock_gives_busy_after_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);

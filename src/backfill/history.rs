@@ -75,7 +75,8 @@ impl History {
     /// Timestamp of step `i`, in milliseconds.
     fn boundary_ms(&self, step: u64) -> i64 {
         let first = self.first_boundary_ms.unwrap_or(0);
-        first + i64::try_from(step).unwrap_or(i64::MAX / 2) * self.step_ms
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        first.saturating_add(step.saturating_mul(self.step_ms))
     }
 
     /// First and last step timestamps in seconds.

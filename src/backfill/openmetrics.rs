@@ -174,7 +174,7 @@ pub fn write_openmetrics(
                     while at_ms > ms_f64(*boundary) {
                         take(&mut history, *boundary, changed)?;
                         changed = false;
-                        *boundary += step_ms;
+                        *boundary = boundary.saturating_add(step_ms);
                     }
                     changed = true;
                 }
