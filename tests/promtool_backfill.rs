@@ -12,69 +12,22 @@
 #[path = "support/engine_db.rs"]
 mod engine_db;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+#[path = "common/net.rs"]
+mod net;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use net::{ChildGroup, free_port, get, url_encode};
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
 
 const STEP_SECS: f64 = 60.0;
 
-/// Kills the Prometheus we started (by its own handle) when the test ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A hand-written HTTP/1.0 GET on loopback: (status, body).
-fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The value of an instant query at `time`, as Prometheus returns it.
 fn query(port: u16, promql: &str, time: f64) -> f64 {
     let path = format!("/api/v1/query?query={}&time={time}", url_encode(promql));
-    let (status, body) = http_get(port, &path).unwrap();
+    let (status, body) = get(port, &path).unwrap();
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     let result = &json["data"]["result"];
@@ -96,20 +49,20 @@ fn exported(text: &str, series: &str, time: f64) -> f64 {
     line.split(' ').nth(1).unwrap().parse().unwrap()
 }
 
-fn start_prometheus(data: &Path, config: &Path, port: u16) -> Running {
-    let child = Command::new("prometheus")
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", data.display()))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--storage.tsdb.retention.time=3650d")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("`prometheus` not found: install Debian's `prometheus` package");
-    let running = Running(child);
+/// Starts Prometheus (Debian package `prometheus`) on the blocks in `data`.
+fn start_prometheus(data: &Path, config: &Path, port: u16) -> ChildGroup {
+    let running = ChildGroup::spawn(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--storage.tsdb.retention.time=3650d")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if matches!(http_get(port, "/-/ready"), Ok((200, _))) {
+        if matches!(get(port, "/-/ready"), Ok((200, _))) {
             return running;
         }
         std::thread::sleep(Duration::from_millis(200));
