@@ -1,5 +1,5 @@
 //! A telemetry with its own Prometheus recorder, and its scrape parsed with
-//! `prometheus-parse` into comparable values.
+//! the strict exposition parser of `tests/common` into comparable values.
 #![allow(dead_code, reason = "each test crate uses a different part")]
 
 use std::collections::BTreeMap;
@@ -20,24 +20,23 @@ pub fn telemetry(builder: TelemetryBuilder) -> (Telemetry, PrometheusHandle) {
 pub fn scrape(telemetry: &Telemetry, handle: &PrometheusHandle) -> BTreeMap<String, f64> {
     telemetry.publish();
     let text = handle.render();
-    let lines = text.lines().map(|l| Ok(l.to_owned()));
-    let parsed = prometheus_parse::Scrape::parse(lines).expect("exposition parses");
+    let parsed = super::exposition::parse(&text).expect("exposition parses");
     let mut out = BTreeMap::new();
     for sample in parsed.samples {
-        if !sample.metric.starts_with("velocitytrader_")
-            || sample.metric == "velocitytrader_uptime_seconds"
+        if !sample.name.starts_with("velocitytrader_")
+            || sample.name == "velocitytrader_uptime_seconds"
         {
             continue;
         }
-        let value = match sample.value {
-            prometheus_parse::Value::Counter(v)
-            | prometheus_parse::Value::Gauge(v)
-            | prometheus_parse::Value::Untyped(v) => v,
-            _ => continue,
-        };
-        let labels: BTreeMap<_, _> = sample.labels.iter().collect();
-        let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-        out.insert(format!("{}{{{}}}", sample.metric, labels.join(",")), value);
+        let labels: Vec<String> = sample
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
+        out.insert(
+            format!("{}{{{}}}", sample.name, labels.join(",")),
+            sample.value,
+        );
     }
     out
 }
