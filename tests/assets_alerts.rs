@@ -1,0 +1,310 @@
+//! Alert rules carry what Alertmanager and on-call need; every promised
+//! alert exists, is unit-tested, and routes and inhibits correctly.
+
+#[path = "support/asset_files.rs"]
+mod asset_files;
+#[path = "support/promql_schema.rs"]
+mod promql_schema;
+
+use std::collections::BTreeSet;
+
+use asset_files::*;
+use promql_schema::*;
+
+#[test]
+fn alerts_carry_severity_group_summary_description_and_runbook() {
+    let schema = Schema::new();
+    let runbooks = std::fs::read_to_string(root().join("src/assets.rs")).unwrap();
+    let mut errors = Vec::new();
+    let all = rules();
+    for rule in all.iter().filter(|r| r.alert.is_some()) {
+        let name = rule.alert.as_deref().unwrap();
+        let err = |errors: &mut Vec<String>, m: String| errors.push(format!("{name}: {m}"));
+        if !matches!(
+            rule.labels.get("severity").map(String::as_str),
+            Some("critical" | "warning")
+        ) {
+            err(&mut errors, "severity must be critical or warning".into());
+        }
+        if !rule.labels.contains_key("alertgroup") {
+            err(&mut errors, "no alertgroup label".into());
+        }
+        for key in ["summary", "description", "runbook_url"] {
+            if rule.annotations.get(key).is_none_or(String::is_empty) {
+                err(&mut errors, format!("no {key}"));
+            }
+        }
+        if !rule
+            .annotations
+            .get("description")
+            .is_some_and(|d| d.contains("{{ $value"))
+        {
+            err(&mut errors, "description does not show {{ $value }}".into());
+        }
+        let url = rule
+            .annotations
+            .get("runbook_url")
+            .cloned()
+            .unwrap_or_default();
+        if !url.ends_with(&format!("#{}", name.to_lowercase()))
+            || !runbooks.contains(&format!("/// ### `{name}`\n"))
+        {
+            err(
+                &mut errors,
+                format!("runbook `{url}` has no matching heading in assets::runbooks"),
+            );
+        }
+        // Every $labels.x a template uses exists on the alert.
+        let mut available = schema
+            .output_labels(&parse(&rule.expr).unwrap())
+            .unwrap_or_default();
+        available.extend(rule.labels.keys().cloned());
+        for text in rule.annotations.values() {
+            for part in text.split("$labels.").skip(1) {
+                let label: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !available.contains(&label) {
+                    err(
+                        &mut errors,
+                        format!("template uses $labels.{label}, which the alert does not have"),
+                    );
+                }
+            }
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn the_promised_alerts_exist_with_the_right_severity_and_source() {
+    let all = rules();
+    let expect = |name: &str, severity: &str, needles: &[&str]| {
+        let r = alert(&all, name);
+        assert_eq!(r.labels["severity"], severity, "{name}");
+        let compact: String = r.expr.split_whitespace().collect();
+        for n in needles {
+            assert!(
+                compact.contains(n),
+                "{name}: `{}` does not contain `{n}`",
+                r.expr
+            );
+        }
+    };
+    expect(
+        "VelocityTraderDrawdownCritical",
+        "critical",
+        &[
+            "velocitytrader_current_drawdown>25",
+            "velocitytrader_max_drawdown>25",
+        ],
+    );
+    expect(
+        "VelocityTraderDrawdownHigh",
+        "warning",
+        &[
+            "velocitytrader_current_drawdown>15",
+            "velocitytrader_max_drawdown>15",
+        ],
+    );
+    expect(
+        "VelocityTraderTargetDown",
+        "critical",
+        &["up{job=\"velocitytrader\"}==0"],
+    );
+    expect(
+        "VelocityTraderTargetMissing",
+        "critical",
+        &["absent(up{job=\"velocitytrader\"})"],
+    );
+    expect(
+        "VelocityTraderMT5Disconnected",
+        "critical",
+        &["velocitytrader_mt5_connection==0"],
+    );
+    expect(
+        "VelocityTraderLowWinRate",
+        "warning",
+        &["velocitytrader_win_rate<40"],
+    );
+    expect(
+        "VelocityTraderHighErrorRate",
+        "warning",
+        &["velocitytrader:errors:rate5m"],
+    );
+    expect(
+        "VelocityTraderAgentUnderperforming",
+        "warning",
+        &["velocitytrader_agent_win_rate<35", "agent"],
+    );
+    expect(
+        "VelocityTraderRLLowModelConfidence",
+        "warning",
+        &["velocitytrader_rl_model_confidence<0.3", "episodes"],
+    );
+    expect(
+        "VelocityTraderRLHighExploration",
+        "warning",
+        &["velocitytrader_rl_exploration_rate>0.5", "episodes"],
+    );
+    expect(
+        "VelocityTraderProfitFactorBelowOne",
+        "warning",
+        &["velocitytrader_profit_factor<1"],
+    );
+    expect(
+        "VelocityTraderCriticalErrors",
+        "warning",
+        &["velocitytrader_errors_critical_total"],
+    );
+    // liveness never comes from a value the engine reports about itself
+    for r in all
+        .iter()
+        .filter(|r| r.labels.get("alertgroup").is_some_and(|g| g == "liveness"))
+    {
+        assert!(
+            r.expr.contains("up{"),
+            "{:?} judges liveness without up",
+            r.alert
+        );
+    }
+    let rec = asset("alerts/velocitytrader.rules.yml");
+    assert!(!rec.contains("agent=\""), "rules hard-code an agent");
+    assert!(
+        !rec.contains("$labels.velocitytrader_"),
+        "a metric name used as a label"
+    );
+}
+
+#[test]
+fn every_alert_has_unit_tests_firing_and_not_firing() {
+    let tests = yaml("alerts/velocitytrader.test.yml");
+    assert_eq!(
+        tests["rule_files"][0].as_str(),
+        Some("velocitytrader.rules.yml")
+    );
+    let mut firing = BTreeSet::new();
+    let mut quiet = BTreeSet::new();
+    for case in tests["tests"].as_sequence().unwrap() {
+        for check in case["alert_rule_test"].as_sequence().into_iter().flatten() {
+            let name = check["alertname"].as_str().unwrap().to_owned();
+            if check["exp_alerts"]
+                .as_sequence()
+                .is_some_and(|a| !a.is_empty())
+            {
+                firing.insert(name);
+            } else {
+                quiet.insert(name);
+            }
+        }
+    }
+    for rule in rules() {
+        if let Some(name) = rule.alert {
+            assert!(
+                firing.contains(&name),
+                "no promtool test shows {name} firing"
+            );
+            assert!(
+                quiet.contains(&name),
+                "no promtool test shows {name} not firing"
+            );
+        }
+    }
+}
+
+#[test]
+fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
+    let am = yaml("alerts/alertmanager.yml");
+    let text = asset("alerts/alertmanager.yml");
+    let uncommented: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for old in ["match:", "match_re:", "source_match:", "target_match:"] {
+        assert!(!uncommented.contains(old), "deprecated `{old}`");
+    }
+    let receivers: BTreeSet<&str> = am["receivers"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        receivers.contains(am["route"]["receiver"].as_str().unwrap()),
+        "default receiver undefined"
+    );
+    let routes = am["route"]["routes"].as_sequence().unwrap();
+    for severity in ["critical", "warning"] {
+        let route = routes
+            .iter()
+            .find(|r| {
+                r["matchers"].as_sequence().is_some_and(|m| {
+                    m.iter()
+                        .any(|m| m.as_str() == Some(&format!("severity=\"{severity}\"")))
+                })
+            })
+            .unwrap_or_else(|| panic!("no route for {severity}"));
+        assert!(receivers.contains(route["receiver"].as_str().unwrap()));
+    }
+    for template in ["slack_configs", "email_configs", "pagerduty_configs"] {
+        assert!(
+            text.contains(&format!("# {template}:")),
+            "no commented {template} template"
+        );
+    }
+    // The inhibit rule must be able to match: each critical alert has a warning
+    // partner in its alertgroup, and the `equal` labels exist on both.
+    let rule = &am["inhibit_rules"][0];
+    assert_eq!(
+        rule["source_matchers"][0].as_str(),
+        Some("severity=\"critical\"")
+    );
+    assert_eq!(
+        rule["target_matchers"][0].as_str(),
+        Some("severity=\"warning\"")
+    );
+    let equal: Vec<&str> = rule["equal"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        equal.contains(&"alertgroup") && equal.contains(&"instance"),
+        "{equal:?}"
+    );
+    let schema = Schema::new();
+    let all = rules();
+    let labels_of = |r: &Rule| {
+        let mut l = schema
+            .output_labels(&parse(&r.expr).unwrap())
+            .unwrap_or_default();
+        l.extend(r.labels.keys().cloned());
+        l
+    };
+    let mut pairs = 0;
+    for critical in all
+        .iter()
+        .filter(|r| r.labels.get("severity").is_some_and(|s| s == "critical"))
+    {
+        let group = &critical.labels["alertgroup"];
+        for warning in all.iter().filter(|r| {
+            r.labels.get("severity").is_some_and(|s| s == "warning")
+                && &r.labels["alertgroup"] == group
+        }) {
+            let (c, w) = (labels_of(critical), labels_of(warning));
+            for label in &equal {
+                assert!(
+                    c.contains(*label) && w.contains(*label),
+                    "{:?} / {:?}: `{label}` not on both, the inhibit rule could never match",
+                    critical.alert,
+                    warning.alert
+                );
+            }
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 3, "only {pairs} critical/warning pairs");
+}
