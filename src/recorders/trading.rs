@@ -308,14 +308,14 @@ pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
         &breakdown::AGENT,
         &mut handles.agents,
         &book.agents,
-        |i| agent_labels[i],
+        |i| label_at(&agent_labels, i),
     );
     breakdown::publish_dimension(
         sink,
         &breakdown::SYMBOL,
         &mut handles.symbols,
         &book.symbols,
-        |i| symbol_labels[i],
+        |i| label_at(&symbol_labels, i),
     );
     breakdown::publish_dimension(
         sink,
@@ -331,4 +331,10 @@ pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
         &book.timeframes,
         |i| Timeframe::ALL[i].as_str(),
     );
+}
+
+/// The label of slot `index`; slots beyond the assigned labels can only be
+/// the overflow slot.
+fn label_at(labels: &[&'static str], index: usize) -> &'static str {
+    labels.get(index).copied().unwrap_or(crate::telemetry::OVERFLOW_LABEL)
 }
