@@ -59,8 +59,12 @@ pub enum ExporterError {
     /// Histogram buckets were empty or not finite and increasing.
     #[error("invalid histogram buckets {0:?}: need at least one finite bound, strictly increasing")]
     InvalidBuckets(Vec<f64>),
-    /// A global `metrics` recorder or velocity_metrics default is installed already.
-    #[error("a global metrics recorder is installed already")]
+    /// A global `metrics` recorder or `velocity_metrics` default is installed
+    /// already (a free function such as `record_trade` called before
+    /// `install` creates the default: install first).
+    #[error(
+        "a global metrics recorder or velocity_metrics default is installed already; call ExporterBuilder::install before any record_* free function"
+    )]
     AlreadyInstalled,
     /// The exporter's runtime or thread could not start.
     #[error("cannot start the exporter runtime: {0}")]
@@ -188,6 +192,10 @@ impl ExporterBuilder {
     /// [`ExporterError`]; [`ExporterError::AlreadyInstalled`] when a global
     /// recorder or default telemetry exists already.
     pub fn install(self) -> Result<Exporter, ExporterError> {
+        // Checked first so a refused install starts nothing.
+        if crate::global::is_set() {
+            return Err(ExporterError::AlreadyInstalled);
+        }
         let (recorder, handle) = self.start()?;
         metrics::set_global_recorder(recorder).map_err(|_| ExporterError::AlreadyInstalled)?;
         let telemetry = self.telemetry.clone().build();

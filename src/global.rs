@@ -22,6 +22,11 @@ pub fn global() -> &'static Telemetry {
     GLOBAL.get_or_init(|| Telemetry::builder().build())
 }
 
+/// Whether the process-wide default exists already.
+pub(crate) fn is_set() -> bool {
+    GLOBAL.get().is_some()
+}
+
 /// Makes `telemetry` the process-wide default used by the free functions.
 ///
 /// # Errors
