@@ -1,5 +1,6 @@
 //! [`Telemetry`]: the recorder state behind every `record_*` call.
 
+mod config;
 mod indexed;
 mod sink;
 mod slots;
@@ -9,8 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use metrics::Recorder;
-
+pub use config::{TelemetryBuilder, TelemetryConfig};
 pub(crate) use indexed::IndexedHandles;
 pub(crate) use sink::{LazyGauge, Sink, count_f64};
 pub(crate) use slots::LabelSlots;
@@ -22,124 +22,6 @@ use crate::recorders::{
     AgentHandles, EquityBook, MarketHandles, MetaHandles, PublishState, QuoteHandles,
     SystemHandles, TradeShards,
 };
-
-/// Tunables of a [`Telemetry`]. Build one with [`Telemetry::builder`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TelemetryConfig {
-    /// Distinct agents with their own series; later agents share
-    /// [`OVERFLOW_LABEL`]. Default 32.
-    pub max_agents: usize,
-    /// Distinct symbols with their own series; later symbols share
-    /// [`OVERFLOW_LABEL`]. Default 256.
-    pub max_symbols: usize,
-    /// Length of one equity sampling period for Sharpe, Sortino, Calmar and
-    /// VaR; periods are aligned to the Unix epoch (UTC). Default one day.
-    pub return_period: Duration,
-    /// Periods per year used to annualise. Default 252 (trading days); use
-    /// 365 for markets that trade every day.
-    pub periods_per_year: f64,
-    /// Starting balance: the first equity peak and the base of the first
-    /// return. Default: the first equity sample.
-    pub starting_balance: Option<f64>,
-    /// Most recent period returns kept for VaR and expected shortfall.
-    /// Default 252.
-    pub var_window: usize,
-}
-
-impl Default for TelemetryConfig {
-    fn default() -> Self {
-        Self {
-            max_agents: 32,
-            max_symbols: 256,
-            return_period: Duration::from_secs(86_400),
-            periods_per_year: 252.0,
-            starting_balance: None,
-            var_window: 252,
-        }
-    }
-}
-
-/// Builder for [`Telemetry`].
-///
-/// ```
-/// use std::time::Duration;
-/// use velocity_metrics::Telemetry;
-/// let telemetry = Telemetry::builder()
-///     .max_symbols(64)
-///     .return_period(Duration::from_secs(3600))
-///     .periods_per_year(24.0 * 365.0)
-///     .starting_balance(10_000.0)
-///     .build();
-/// # drop(telemetry);
-/// ```
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct TelemetryBuilder {
-    config: TelemetryConfig,
-}
-
-impl TelemetryBuilder {
-    /// Cardinality limit for the `agent` label.
-    pub fn max_agents(mut self, limit: usize) -> Self {
-        self.config.max_agents = limit;
-        self
-    }
-
-    /// Cardinality limit for the `symbol` label.
-    pub fn max_symbols(mut self, limit: usize) -> Self {
-        self.config.max_symbols = limit;
-        self
-    }
-
-    /// Equity sampling period (clamped to at least one second).
-    pub fn return_period(mut self, period: Duration) -> Self {
-        self.config.return_period = period.max(Duration::from_secs(1));
-        self
-    }
-
-    /// Annualisation factor (ignored unless finite and positive).
-    pub fn periods_per_year(mut self, periods: f64) -> Self {
-        if periods.is_finite() && periods > 0.0 {
-            self.config.periods_per_year = periods;
-        }
-        self
-    }
-
-    /// Starting balance (ignored unless finite and positive).
-    pub fn starting_balance(mut self, balance: f64) -> Self {
-        if balance.is_finite() && balance > 0.0 {
-            self.config.starting_balance = Some(balance);
-        }
-        self
-    }
-
-    /// Window of period returns for VaR (at least 1).
-    pub fn var_window(mut self, periods: usize) -> Self {
-        self.config.var_window = periods.max(1);
-        self
-    }
-
-    /// Replaces the whole configuration.
-    pub fn config(mut self, config: TelemetryConfig) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// Builds a telemetry that registers its series with the process-wide
-    /// `metrics` recorder (install the exporter first).
-    #[must_use]
-    pub fn build(self) -> Telemetry {
-        Telemetry::new(self.config, Sink::Global)
-    }
-
-    /// Builds a telemetry that registers its series with `recorder` only:
-    /// for tests, several accounts in one process, or engines that avoid
-    /// globals.
-    #[must_use]
-    pub fn build_with_recorder(self, recorder: Arc<dyn Recorder + Send + Sync>) -> Telemetry {
-        Telemetry::new(self.config, Sink::Local(recorder))
-    }
-}
 
 pub(crate) struct Inner {
     pub(crate) config: TelemetryConfig,
@@ -201,6 +83,7 @@ impl Telemetry {
     }
 
     fn new(config: TelemetryConfig, sink: Sink) -> Self {
+        let config = config.sanitized();
         sink.describe_all();
         let inner = Inner {
             agents: LabelSlots::new(config.max_agents),
