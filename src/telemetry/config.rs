@@ -11,10 +11,10 @@ use super::{Sink, Telemetry};
 #[derive(Debug, Clone, PartialEq)]
 pub struct TelemetryConfig {
     /// Distinct agents with their own series; later agents share
-    /// [`OVERFLOW_LABEL`]. Default 32.
+    /// [`OVERFLOW_LABEL`](super::OVERFLOW_LABEL). Default 32.
     pub max_agents: usize,
     /// Distinct symbols with their own series; later symbols share
-    /// [`OVERFLOW_LABEL`]. Default 256.
+    /// [`OVERFLOW_LABEL`](super::OVERFLOW_LABEL). Default 256.
     pub max_symbols: usize,
     /// Length of one equity sampling period for Sharpe, Sortino, Calmar and
     /// VaR; periods are aligned to the Unix epoch (UTC). Default one day.
