@@ -336,5 +336,8 @@ pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
 /// The label of slot `index`; slots beyond the assigned labels can only be
 /// the overflow slot.
 fn label_at(labels: &[&'static str], index: usize) -> &'static str {
-    labels.get(index).copied().unwrap_or(crate::telemetry::OVERFLOW_LABEL)
+    labels
+        .get(index)
+        .copied()
+        .unwrap_or(crate::telemetry::OVERFLOW_LABEL)
 }
