@@ -4,6 +4,7 @@
 use metrics::{Counter, Gauge};
 
 use crate::catalogue::{self as cat, MetricDef};
+use crate::stats::Outcome;
 use crate::telemetry::{LazyGauge, Sink, count_f64};
 
 /// Running sums for one label value. Plain numbers: updated under the trade
@@ -21,15 +22,19 @@ pub(crate) struct DimensionStats {
 }
 
 impl DimensionStats {
-    pub(crate) fn record(&mut self, pnl: f64, confidence: Option<f64>) {
+    pub(crate) fn record(&mut self, outcome: Outcome, pnl: f64, confidence: Option<f64>) {
         self.trades += 1;
         self.net_pnl += pnl;
-        if pnl > 0.0 {
-            self.wins += 1;
-            self.gross_profit += pnl;
-        } else if pnl < 0.0 {
-            self.losses += 1;
-            self.gross_loss -= pnl;
+        match outcome {
+            Outcome::Win => {
+                self.wins += 1;
+                self.gross_profit += pnl;
+            }
+            Outcome::Loss => {
+                self.losses += 1;
+                self.gross_loss -= pnl;
+            }
+            Outcome::Breakeven => {}
         }
         if let Some(c) = confidence {
             self.confidence_sum += c;

@@ -1,5 +1,8 @@
 //! Closed trades: the global statistics and the four breakdowns.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use metrics::{Counter, Gauge};
 
 use super::PublishState;
@@ -7,9 +10,6 @@ use super::breakdown::{self, DimensionHandles, DimensionStats};
 use crate::catalogue as cat;
 use crate::error::RecordError;
 use crate::model::{Regime, Timeframe, Trade};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::stats::{Outcome, Streaks, TradeStats};
 use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, count_f64, lock};
 
@@ -17,49 +17,88 @@ const TIMEFRAMES: usize = Timeframe::ALL.len();
 /// Outcomes buffered per shard before they are applied to the global streaks.
 const PENDING_OUTCOMES: usize = 1024;
 
-/// Trade-level state of one shard, updated under the shard's lock.
-#[derive(Debug, Clone)]
-pub(crate) struct TradeBook {
+/// Order-independent trade totals: the global statistics (without streaks)
+/// and the four breakdowns. One per shard, merged at publish.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TradeTotals {
     pub(crate) all: TradeStats,
     pub(crate) agents: Vec<DimensionStats>,
     pub(crate) symbols: Vec<DimensionStats>,
     pub(crate) regimes: [DimensionStats; 4],
     pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
     pub(crate) last_closed_at: Option<f64>,
+}
+
+impl TradeTotals {
+    /// Records a validated trade; returns its outcome for the streaks.
+    fn record(&mut self, trade: &Trade, agent_slot: usize, symbol_slot: usize) -> Outcome {
+        let pnl = trade.pnl;
+        let outcome = self
+            .all
+            .record_totals(pnl, trade.duration_secs)
+            .unwrap_or(Outcome::Breakeven);
+        slot_mut(&mut self.agents, agent_slot).record(outcome, pnl, trade.confidence);
+        slot_mut(&mut self.symbols, symbol_slot).record(outcome, pnl, None);
+        if let Some(regime) = trade.regime {
+            self.regimes[regime.index()].record(outcome, pnl, None);
+        }
+        self.timeframes[trade.timeframe.index()].record(outcome, pnl, None);
+        self.last_closed_at = Some(
+            self.last_closed_at
+                .map_or(trade.closed_at, |t| t.max(trade.closed_at)),
+        );
+        outcome
+    }
+
+    /// Adds `other`'s totals into `self`.
+    fn merge(&mut self, other: &TradeTotals) {
+        self.all.merge_totals(&other.all);
+        merge_slots(&mut self.agents, &other.agents);
+        merge_slots(&mut self.symbols, &other.symbols);
+        for (m, s) in self.regimes.iter_mut().zip(&other.regimes) {
+            m.merge(s);
+        }
+        for (m, s) in self.timeframes.iter_mut().zip(&other.timeframes) {
+            m.merge(s);
+        }
+        self.last_closed_at = match (self.last_closed_at, other.last_closed_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Zeroes every total, keeping the vectors' capacity.
+    fn clear(&mut self) {
+        self.all = TradeStats::new();
+        self.agents.fill(DimensionStats::default());
+        self.symbols.fill(DimensionStats::default());
+        self.regimes = [DimensionStats::default(); 4];
+        self.timeframes = [DimensionStats::default(); TIMEFRAMES];
+        self.last_closed_at = None;
+    }
+}
+
+/// One shard: its totals and the outcomes not yet applied to the streaks.
+#[derive(Debug)]
+struct TradeShard {
+    totals: TradeTotals,
     pending: Box<[Outcome; PENDING_OUTCOMES]>,
     pending_len: usize,
 }
 
-impl Default for TradeBook {
+impl Default for TradeShard {
     fn default() -> Self {
         Self {
-            all: TradeStats::new(),
-            agents: Vec::new(),
-            symbols: Vec::new(),
-            regimes: [DimensionStats::default(); 4],
-            timeframes: [DimensionStats::default(); TIMEFRAMES],
-            last_closed_at: None,
+            totals: TradeTotals::default(),
             pending: Box::new([Outcome::Breakeven; PENDING_OUTCOMES]),
             pending_len: 0,
         }
     }
 }
 
-impl TradeBook {
+impl TradeShard {
     fn record(&mut self, trade: &Trade, agent_slot: usize, symbol_slot: usize) {
-        let pnl = trade.pnl;
-        self.all.record(pnl, trade.duration_secs);
-        slot_mut(&mut self.agents, agent_slot).record(pnl, trade.confidence);
-        slot_mut(&mut self.symbols, symbol_slot).record(pnl, None);
-        if let Some(regime) = trade.regime {
-            self.regimes[regime.index()].record(pnl, None);
-        }
-        self.timeframes[trade.timeframe.index()].record(pnl, None);
-        self.last_closed_at = Some(
-            self.last_closed_at
-                .map_or(trade.closed_at, |t| t.max(trade.closed_at)),
-        );
-        self.pending[self.pending_len] = Outcome::of(pnl).unwrap_or(Outcome::Breakeven);
+        self.pending[self.pending_len] = self.totals.record(trade, agent_slot, symbol_slot);
         self.pending_len += 1;
     }
 
@@ -73,36 +112,6 @@ impl TradeBook {
             streaks.record(outcome);
         }
         self.pending_len = 0;
-    }
-
-    /// Adds this shard's totals into `merged` (which must not be a shard).
-    fn merge_into(&self, merged: &mut TradeBook) {
-        merged.all.merge_totals(&self.all);
-        merge_slots(&mut merged.agents, &self.agents);
-        merge_slots(&mut merged.symbols, &self.symbols);
-        for (m, s) in merged.regimes.iter_mut().zip(&self.regimes) {
-            m.merge(s);
-        }
-        for (m, s) in merged.timeframes.iter_mut().zip(&self.timeframes) {
-            m.merge(s);
-        }
-        merged.last_closed_at = match (merged.last_closed_at, self.last_closed_at) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-    }
-
-    fn reset_totals(&mut self) {
-        self.all = TradeStats::new();
-        self.agents
-            .iter_mut()
-            .for_each(|d| *d = DimensionStats::default());
-        self.symbols
-            .iter_mut()
-            .for_each(|d| *d = DimensionStats::default());
-        self.regimes = [DimensionStats::default(); 4];
-        self.timeframes = [DimensionStats::default(); TIMEFRAMES];
-        self.last_closed_at = None;
     }
 }
 
@@ -125,7 +134,7 @@ fn merge_slots(merged: &mut Vec<DimensionStats>, shard: &[DimensionStats]) {
 /// A shard on its own cache lines, so threads recording into different
 /// shards never write to a shared line.
 #[repr(align(128))]
-struct PaddedShard(Mutex<TradeBook>);
+struct PaddedShard(Mutex<TradeShard>);
 
 /// Trade state split into shards: each recording thread sticks to one shard,
 /// so concurrent recorders do not contend; [`publish_trades`] merges them.
@@ -152,13 +161,13 @@ impl TradeShards {
         let count = (cores * 2).clamp(4, 64);
         Self {
             shards: (0..count)
-                .map(|_| PaddedShard(Mutex::new(TradeBook::default())))
+                .map(|_| PaddedShard(Mutex::new(TradeShard::default())))
                 .collect(),
             streaks: Mutex::new(Streaks::new()),
         }
     }
 
-    fn shard(&self) -> &Mutex<TradeBook> {
+    fn shard(&self) -> &Mutex<TradeShard> {
         let hint = SHARD_HINT.with(|hint| {
             if hint.get() == usize::MAX {
                 hint.set(NEXT_SHARD.fetch_add(1, Ordering::Relaxed));
@@ -186,10 +195,10 @@ impl Telemetry {
         let symbol = inner
             .symbols
             .resolve(trade.symbol.id(), trade.symbol.as_str());
-        let mut book = lock(inner.trades.shard());
-        book.record(trade, agent.index, symbol.index);
-        if book.pending_full() {
-            book.drain_outcomes(&mut lock(&inner.trades.streaks));
+        let mut shard = lock(inner.trades.shard());
+        shard.record(trade, agent.index, symbol.index);
+        if shard.pending_full() {
+            shard.drain_outcomes(&mut lock(&inner.trades.streaks));
         }
         Ok(())
     }
@@ -222,7 +231,7 @@ pub(crate) struct TradeHandles {
     symbols: Vec<Option<DimensionHandles>>,
     regimes: Vec<Option<DimensionHandles>>,
     timeframes: Vec<Option<DimensionHandles>>,
-    scratch: TradeBook,
+    scratch: TradeTotals,
 }
 
 impl TradeHandles {
@@ -253,7 +262,7 @@ impl TradeHandles {
             symbols: Vec::new(),
             regimes: Vec::new(),
             timeframes: Vec::new(),
-            scratch: TradeBook::default(),
+            scratch: TradeTotals::default(),
         }
     }
 
@@ -291,11 +300,11 @@ impl TradeHandles {
 /// Merges the shards (one short lock each) and writes every trade series.
 pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
     let handles = &mut state.trading;
-    handles.scratch.reset_totals();
+    handles.scratch.clear();
     for shard in &inner.trades.shards {
-        let mut book = lock(&shard.0);
-        book.drain_outcomes(&mut lock(&inner.trades.streaks));
-        book.merge_into(&mut handles.scratch);
+        let mut shard = lock(&shard.0);
+        shard.drain_outcomes(&mut lock(&inner.trades.streaks));
+        handles.scratch.merge(&shard.totals);
     }
     let streaks = *lock(&inner.trades.streaks);
     let sink = &inner.sink;

@@ -80,25 +80,25 @@ impl Streaks {
 
     /// Wins in a row ending with the latest trade.
     #[must_use]
-    pub fn current_wins(&self) -> u64 {
+    pub const fn current_wins(&self) -> u64 {
         self.wins
     }
 
     /// Losses in a row ending with the latest trade.
     #[must_use]
-    pub fn current_losses(&self) -> u64 {
+    pub const fn current_losses(&self) -> u64 {
         self.losses
     }
 
     /// Longest run of wins.
     #[must_use]
-    pub fn max_wins(&self) -> u64 {
+    pub const fn max_wins(&self) -> u64 {
         self.max_wins
     }
 
     /// Longest run of losses.
     #[must_use]
-    pub fn max_losses(&self) -> u64 {
+    pub const fn max_losses(&self) -> u64 {
         self.max_losses
     }
 }

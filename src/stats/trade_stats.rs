@@ -1,5 +1,7 @@
 //! Trade-level statistics over closed-trade P&L.
 
+use super::streaks::{Outcome, Streaks};
+
 /// O(1) accumulator over closed trades: counts, gross sums, averages,
 /// extremes and streaks.
 ///
@@ -35,24 +37,7 @@ pub struct TradeStats {
     duration_sum_secs: f64,
     largest_win: f64,
     largest_loss: f64,
-    win_streak: Streak,
-    loss_streak: Streak,
-}
-
-/// A run-length counter: the run ending at the latest trade and the longest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Streak {
-    current: u64,
-    max: u64,
-}
-
-impl Streak {
-    const NONE: Self = Self { current: 0, max: 0 };
-
-    fn extend(&mut self) {
-        self.current += 1;
-        self.max = self.max.max(self.current);
-    }
+    streaks: Streaks,
 }
 
 /// `num / den` for a counter denominator, `None` when it is zero.
@@ -74,15 +59,15 @@ impl TradeStats {
             duration_sum_secs: 0.0,
             largest_win: 0.0,
             largest_loss: 0.0,
-            win_streak: Streak::NONE,
-            loss_streak: Streak::NONE,
+            streaks: Streaks::new(),
         }
     }
 
     /// Adds `other`'s counts, sums and extremes to `self` (Chan-style merge
     /// of independent accumulators). Streaks depend on the order of trades
     /// and are left as they are in `self`; track them with
-    /// [`crate::stats::Streaks`] over the merged order instead.
+    /// [`Streaks`] over the merged order instead (see
+    /// [`record_totals`](Self::record_totals)).
     pub fn merge_totals(&mut self, other: &Self) {
         self.wins += other.wins;
         self.losses += other.losses;
@@ -99,29 +84,37 @@ impl TradeStats {
     /// Non-finite `pnl` is ignored; a non-finite or negative `duration_secs`
     /// counts as 0 (see the type docs).
     pub fn record(&mut self, pnl: f64, duration_secs: f64) {
+        if let Some(outcome) = self.record_totals(pnl, duration_secs) {
+            self.streaks.record(outcome);
+        }
+    }
+
+    /// Records one closed trade in everything but the streaks, and returns
+    /// its outcome (`None` for a non-finite `pnl`, which is ignored). For
+    /// accumulators that are combined with [`merge_totals`](Self::merge_totals)
+    /// and whose streaks are tracked in one [`Streaks`] over the merged order.
+    pub fn record_totals(&mut self, pnl: f64, duration_secs: f64) -> Option<Outcome> {
         if !pnl.is_finite() {
-            return;
+            return None;
         }
         if duration_secs.is_finite() && duration_secs > 0.0 {
             self.duration_sum_secs += duration_secs;
         }
-        if pnl > 0.0 {
-            self.wins += 1;
-            self.gross_profit += pnl;
-            self.largest_win = self.largest_win.max(pnl);
-            self.win_streak.extend();
-            self.loss_streak.current = 0;
-        } else if pnl < 0.0 {
-            self.losses += 1;
-            self.gross_loss -= pnl;
-            self.largest_loss = self.largest_loss.max(-pnl);
-            self.loss_streak.extend();
-            self.win_streak.current = 0;
-        } else {
-            self.breakevens += 1;
-            self.win_streak.current = 0;
-            self.loss_streak.current = 0;
+        let outcome = Outcome::of(pnl)?;
+        match outcome {
+            Outcome::Win => {
+                self.wins += 1;
+                self.gross_profit += pnl;
+                self.largest_win = self.largest_win.max(pnl);
+            }
+            Outcome::Loss => {
+                self.losses += 1;
+                self.gross_loss -= pnl;
+                self.largest_loss = self.largest_loss.max(-pnl);
+            }
+            Outcome::Breakeven => self.breakevens += 1,
         }
+        Some(outcome)
     }
 
     /// Number of trades recorded (wins + losses + breakevens).
@@ -245,25 +238,25 @@ impl TradeStats {
     /// Length of the win run ending at the latest trade (0 if it was not a win).
     #[must_use]
     pub const fn current_win_streak(&self) -> u64 {
-        self.win_streak.current
+        self.streaks.current_wins()
     }
 
     /// Length of the loss run ending at the latest trade (0 if it was not a loss).
     #[must_use]
     pub const fn current_loss_streak(&self) -> u64 {
-        self.loss_streak.current
+        self.streaks.current_losses()
     }
 
     /// Longest run of consecutive wins seen.
     #[must_use]
     pub const fn max_win_streak(&self) -> u64 {
-        self.win_streak.max
+        self.streaks.max_wins()
     }
 
     /// Longest run of consecutive losses seen.
     #[must_use]
     pub const fn max_loss_streak(&self) -> u64 {
-        self.loss_streak.max
+        self.streaks.max_losses()
     }
 
     #[allow(clippy::cast_precision_loss, reason = "counts stay far below 2^53")]
@@ -302,8 +295,12 @@ mod tests {
 
     /// Current win, current loss, max win, max loss streaks.
     fn streaks(t: &TradeStats) -> [u64; 4] {
-        let (w, l) = (t.win_streak, t.loss_streak);
-        [w.current, l.current, w.max, l.max]
+        [
+            t.current_win_streak(),
+            t.current_loss_streak(),
+            t.max_win_streak(),
+            t.max_loss_streak(),
+        ]
     }
 
     #[test]
