@@ -11,7 +11,7 @@ use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, TelemetryConfig, lock}
 const VAR_CONFIDENCE: f64 = 0.95;
 
 /// Equity-curve state, updated under one lock per sample.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct EquityBook {
     period_secs: f64,
     starting_balance: Option<f64>,
@@ -55,15 +55,15 @@ impl EquityBook {
 
     fn record(&mut self, balance: f64, equity: f64, at: f64) {
         let period = self.period_of(at);
-        match (self.initial_equity, self.equity) {
-            (None, _) | (_, None) => {
+        match self.equity {
+            None => {
                 let initial = self.starting_balance.unwrap_or(equity);
                 self.initial_equity = Some(initial);
                 self.drawdown = DrawdownTracker::with_initial_peak(initial);
                 self.period_open_equity = initial;
                 self.period_index = period;
             }
-            (Some(_), Some(previous)) if period > self.period_index => {
+            Some(previous) if period > self.period_index => {
                 self.close_period(previous);
                 self.period_index = period;
             }
@@ -161,46 +161,70 @@ impl RiskHandles {
     }
 }
 
-/// Copies the equity book (short lock) and writes every risk series.
+/// Every risk value at one instant; `None` where undefined.
+struct RiskValues {
+    balance: Option<f64>,
+    equity: Option<f64>,
+    exposure_percent: Option<f64>,
+    current_drawdown_percent: Option<f64>,
+    max_drawdown_percent: Option<f64>,
+    sharpe: Option<f64>,
+    sortino: Option<f64>,
+    calmar: Option<f64>,
+    recovery_factor: Option<f64>,
+    var_percent: Option<f64>,
+    shortfall_percent: Option<f64>,
+    periods: u64,
+}
+
+impl EquityBook {
+    /// Derives every risk value; `scratch` is reused to sort the VaR window.
+    fn values(&self, periods_per_year: f64, scratch: &mut Vec<f64>) -> RiskValues {
+        let max_drawdown = self.drawdown.max();
+        let calmar = self
+            .returns
+            .cagr(periods_per_year)
+            .zip(max_drawdown)
+            .and_then(|(cagr, mdd)| ratios::calmar(cagr, mdd));
+        let net_profit = self
+            .equity
+            .zip(self.initial_equity)
+            .map(|(e, start)| e - start);
+        let tail = self.window.tail_risk(VAR_CONFIDENCE, scratch);
+        RiskValues {
+            balance: self.balance,
+            equity: self.equity,
+            exposure_percent: self.exposure_percent,
+            current_drawdown_percent: self.drawdown.current().map(|d| d * 100.0),
+            max_drawdown_percent: max_drawdown.map(|d| d * 100.0),
+            sharpe: self.returns.sharpe(periods_per_year),
+            sortino: self.returns.sortino(periods_per_year),
+            calmar,
+            recovery_factor: net_profit
+                .and_then(|p| ratios::recovery_factor(p, self.drawdown.max_abs())),
+            var_percent: tail.map(|(var, _)| -var * 100.0),
+            shortfall_percent: tail.map(|(_, shortfall)| -shortfall * 100.0),
+            periods: self.returns.periods(),
+        }
+    }
+}
+
+/// Derives the risk values under the equity lock (no copy of the book) and
+/// writes every risk series.
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
-    let book = lock(&inner.equity).clone();
-    let ann = inner.config.periods_per_year;
-    let sink = &inner.sink;
     let h = &mut state.risk;
-    h.balance.set(sink, book.balance);
-    h.equity.set(sink, book.equity);
-    h.exposure.set(sink, book.exposure_percent);
-    h.current_drawdown
-        .set(sink, book.drawdown.current().map(|d| d * 100.0));
-    let max_drawdown = book.drawdown.max();
-    h.max_drawdown.set(sink, max_drawdown.map(|d| d * 100.0));
-    h.sharpe.set(sink, book.returns.sharpe(ann));
-    h.sortino.set(sink, book.returns.sortino(ann));
-    let calmar = book
-        .returns
-        .cagr(ann)
-        .zip(max_drawdown)
-        .and_then(|(cagr, mdd)| ratios::calmar(cagr, mdd));
-    h.calmar.set(sink, calmar);
-    let net_profit = book
-        .equity
-        .zip(book.initial_equity)
-        .map(|(e, start)| e - start);
-    h.recovery.set(
-        sink,
-        net_profit.and_then(|p| ratios::recovery_factor(p, book.drawdown.max_abs())),
-    );
-    h.var.set(
-        sink,
-        book.window
-            .historical_var(VAR_CONFIDENCE, &mut h.scratch)
-            .map(|v| -v * 100.0),
-    );
-    h.shortfall.set(
-        sink,
-        book.window
-            .expected_shortfall(VAR_CONFIDENCE, &mut h.scratch)
-            .map(|v| -v * 100.0),
-    );
-    h.periods.absolute(book.returns.periods());
+    let v = lock(&inner.equity).values(inner.config.periods_per_year, &mut h.scratch);
+    let sink = &inner.sink;
+    h.balance.set(sink, v.balance);
+    h.equity.set(sink, v.equity);
+    h.exposure.set(sink, v.exposure_percent);
+    h.current_drawdown.set(sink, v.current_drawdown_percent);
+    h.max_drawdown.set(sink, v.max_drawdown_percent);
+    h.sharpe.set(sink, v.sharpe);
+    h.sortino.set(sink, v.sortino);
+    h.calmar.set(sink, v.calmar);
+    h.recovery.set(sink, v.recovery_factor);
+    h.var.set(sink, v.var_percent);
+    h.shortfall.set(sink, v.shortfall_percent);
+    h.periods.absolute(v.periods);
 }

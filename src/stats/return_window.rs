@@ -140,19 +140,26 @@ impl ReturnWindow {
     /// returns ≤ [`historical_var`](Self::historical_var) (Nautilus and
     /// quantstats-historical, selection by threshold). `None` in the same
     /// cases as the value at risk.
+    pub fn expected_shortfall(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<f64> {
+        self.tail_risk(confidence, scratch)
+            .map(|(_, shortfall)| shortfall)
+    }
+
+    /// `(value at risk, expected shortfall)` at `confidence` from a single
+    /// sort of the window; each equals its own method's result.
     #[allow(
         clippy::cast_precision_loss,
         reason = "window lengths stay far below 2^53"
     )]
-    pub fn expected_shortfall(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<f64> {
+    pub fn tail_risk(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<(f64, f64)> {
         let q = Self::tail_probability(confidence)?;
         let sorted = self.sorted_into(scratch);
         let var = percentile_linear(sorted, q)?;
         let tail = &sorted[..sorted.partition_point(|&x| x <= var)];
         if tail.is_empty() {
-            return Some(var);
+            return Some((var, var));
         }
-        Some(tail.iter().sum::<f64>() / tail.len() as f64)
+        Some((var, tail.iter().sum::<f64>() / tail.len() as f64))
     }
 
     fn tail_probability(confidence: f64) -> Option<f64> {
@@ -230,6 +237,9 @@ mod tests {
         near(w.expected_shortfall(0.95, &mut s), -0.10, 1e-12);
         near(w.historical_var(0.60, &mut s), -0.024, 1e-12);
         near(w.expected_shortfall(0.60, &mut s), -0.065, 1e-12);
+        let (var, es) = w.tail_risk(0.95, &mut s).unwrap();
+        near(Some(var), -0.091, 1e-12);
+        near(Some(es), -0.10, 1e-12);
     }
 
     #[test]
