@@ -45,9 +45,10 @@ pub(crate) struct Inner {
 /// Cheap to clone (an `Arc`); every method takes `&self` and is safe to call
 /// from many threads. Recording updates O(1) accumulators under a short lock;
 /// derived series (win rates, ratios, drawdowns…) are written to the metric
-/// handles by [`Telemetry::publish`], which the exporter runs before serving
-/// and on a timer, so the cost of a scrape depends on the number of series,
-/// never on the number of trades recorded.
+/// handles by [`Telemetry::publish`], which the exporter runs on a timer
+/// (`publish_interval`, default 1 s) and `Exporter::render` runs before
+/// rendering, so the cost of a scrape depends on the number of series, never
+/// on the number of trades recorded.
 ///
 /// ```
 /// use std::sync::Arc;
