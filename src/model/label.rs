@@ -1,12 +1,14 @@
-//! Interned label values: [`Agent`] and [`Symbol`].
+//! Label values: [`Agent`] and [`Symbol`].
 //!
-//! A label value is checked and interned once, when it is created; after that
-//! it is a `Copy` handle whose numeric id indexes per-label state directly, so
-//! recording never hashes a string.
+//! A label value is checked once, when it is created, and stored inline with
+//! a precomputed hash: a `Copy` value that owns no heap memory and belongs to
+//! no process-wide table. Each [`crate::Telemetry`] maps the values it sees to
+//! its own bounded slots (see `TelemetryConfig::max_symbols`), so recording
+//! never hashes a string, and everything a telemetry learned is freed with it.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::fmt;
-use std::sync::{LazyLock, RwLock};
+use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -15,29 +17,83 @@ use crate::error::LabelError;
 /// Longest accepted label value, in bytes.
 pub const MAX_LABEL_BYTES: usize = 64;
 
-/// Most distinct agent and symbol names one process will intern. Names are
-/// never freed, so this bounds the memory a stream of hostile values can take.
-pub const MAX_INTERNED_NAMES: usize = 65_536;
-
-struct Interner {
-    ids: HashMap<&'static str, u32>,
-    names: Vec<&'static str>,
+/// A validated label value stored inline, with its FNV-1a hash.
+#[derive(Clone, Copy)]
+pub(crate) struct LabelValue {
+    bytes: [u8; MAX_LABEL_BYTES],
+    len: u8,
+    hash: u64,
 }
 
-static INTERNER: LazyLock<RwLock<Interner>> = LazyLock::new(|| {
-    let mut interner = Interner {
-        ids: HashMap::new(),
-        names: Vec::new(),
-    };
-    for seeded in ["berserker", "sniper"] {
-        interner.ids.insert(
-            seeded,
-            u32::try_from(interner.names.len()).unwrap_or(u32::MAX),
-        );
-        interner.names.push(seeded);
+const fn fnv1a(bytes: &[u8], len: usize) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < len {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
     }
-    RwLock::new(interner)
-});
+    hash
+}
+
+impl LabelValue {
+    /// Copies `value` (already validated, at most [`MAX_LABEL_BYTES`]).
+    const fn from_validated(value: &str) -> Self {
+        let source = value.as_bytes();
+        let mut bytes = [0u8; MAX_LABEL_BYTES];
+        let mut i = 0;
+        while i < source.len() && i < MAX_LABEL_BYTES {
+            bytes[i] = source[i];
+            i += 1;
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "i <= MAX_LABEL_BYTES = 64")]
+        Self {
+            bytes,
+            len: i as u8,
+            hash: fnv1a(&bytes, i),
+        }
+    }
+
+    /// The value as text.
+    pub(crate) fn as_str(&self) -> &str {
+        // Built from a `&str` cut at a length the validation checked, so the
+        // bytes are valid UTF-8; the fallback is unreachable.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    /// The precomputed 64-bit hash of the value.
+    pub(crate) const fn hash64(&self) -> u64 {
+        self.hash
+    }
+}
+
+impl PartialEq for LabelValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && self.len == other.len
+            && self.bytes[..usize::from(self.len)] == other.bytes[..usize::from(other.len)]
+    }
+}
+
+impl Eq for LabelValue {}
+
+impl Hash for LabelValue {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialOrd for LabelValue {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for LabelValue {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
 
 fn validate(kind: &'static str, value: &str) -> Result<(), LabelError> {
     if value.trim().is_empty() {
@@ -59,66 +115,36 @@ fn validate(kind: &'static str, value: &str) -> Result<(), LabelError> {
     Ok(())
 }
 
-fn intern(value: &str) -> Result<(u32, &'static str), LabelError> {
-    {
-        let interner = INTERNER
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((&name, &id)) = interner.ids.get_key_value(value) {
-            return Ok((id, name));
-        }
-    }
-    let mut interner = INTERNER
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((&name, &id)) = interner.ids.get_key_value(value) {
-        return Ok((id, name));
-    }
-    if interner.names.len() >= MAX_INTERNED_NAMES {
-        return Err(LabelError::InternerFull {
-            value: value.to_owned(),
-            max: MAX_INTERNED_NAMES,
-        });
-    }
-    let name: &'static str = Box::leak(value.to_owned().into_boxed_str());
-    let id = u32::try_from(interner.names.len()).unwrap_or(u32::MAX);
-    interner.ids.insert(name, id);
-    interner.names.push(name);
-    Ok((id, name))
-}
-
-macro_rules! interned_label {
+macro_rules! label_type {
     ($(#[$doc:meta])* $ty:ident, $kind:literal) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $ty {
-            id: u32,
-            name: &'static str,
+            value: LabelValue,
         }
 
         impl $ty {
             /// The label value exported to Prometheus.
             #[must_use]
-            pub fn as_str(&self) -> &'static str {
-                self.name
+            pub fn as_str(&self) -> &str {
+                self.value.as_str()
             }
 
-            /// Process-wide dense id of this value (used to index state).
-            #[must_use]
-            pub(crate) fn id(&self) -> usize {
-                self.id as usize
+            /// The inline value, for slot lookups.
+            pub(crate) const fn value(&self) -> &LabelValue {
+                &self.value
             }
         }
 
         impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($ty), self.name)
+                write!(f, "{}({:?})", stringify!($ty), self.as_str())
             }
         }
 
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name)
+                f.write_str(self.as_str())
             }
         }
 
@@ -138,7 +164,7 @@ macro_rules! interned_label {
 
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.name)
+                serializer.serialize_str(self.as_str())
             }
         }
 
@@ -151,7 +177,7 @@ macro_rules! interned_label {
     };
 }
 
-interned_label!(
+label_type!(
     /// A trading agent, exported as the `agent` label in lower case
     /// (`BERSERKER` → `berserker`), so the engine's upper-case ids and the
     /// dashboards' lower-case values name the same series.
@@ -166,7 +192,7 @@ interned_label!(
     "agent"
 );
 
-interned_label!(
+label_type!(
     /// A traded instrument, exported verbatim as the `symbol` label
     /// (`EURUSD+` stays `EURUSD+`; `EURUSD` is a different symbol).
     ///
@@ -183,41 +209,41 @@ interned_label!(
 impl Agent {
     /// The aggressive agent, `berserker`.
     pub const BERSERKER: Agent = Agent {
-        id: 0,
-        name: "berserker",
+        value: LabelValue::from_validated("berserker"),
     };
     /// The selective agent, `sniper`.
     pub const SNIPER: Agent = Agent {
-        id: 1,
-        name: "sniper",
+        value: LabelValue::from_validated("sniper"),
     };
 
-    /// Checks, lower-cases and interns an agent name.
+    /// Checks and lower-cases an agent name (surrounding whitespace is
+    /// trimmed).
     ///
     /// # Errors
     /// [`LabelError`] when the name is empty, longer than
-    /// [`MAX_LABEL_BYTES`], contains a control character, or the process
-    /// already holds [`MAX_INTERNED_NAMES`] names.
+    /// [`MAX_LABEL_BYTES`] or contains a control character.
     pub fn new(name: &str) -> Result<Self, LabelError> {
         let trimmed = name.trim();
         validate("agent", trimmed)?;
         let lower = trimmed.to_lowercase();
-        let (id, name) = intern(&lower)?;
-        Ok(Self { id, name })
+        validate("agent", &lower)?;
+        Ok(Self {
+            value: LabelValue::from_validated(&lower),
+        })
     }
 }
 
 impl Symbol {
-    /// Checks and interns a symbol, keeping it verbatim.
+    /// Checks a symbol, keeping it verbatim.
     ///
     /// # Errors
     /// [`LabelError`] when the symbol is empty, longer than
-    /// [`MAX_LABEL_BYTES`], contains a control character, or the process
-    /// already holds [`MAX_INTERNED_NAMES`] names.
+    /// [`MAX_LABEL_BYTES`] or contains a control character.
     pub fn new(symbol: &str) -> Result<Self, LabelError> {
         validate("symbol", symbol)?;
-        let (id, name) = intern(symbol)?;
-        Ok(Self { id, name })
+        Ok(Self {
+            value: LabelValue::from_validated(symbol),
+        })
     }
 }
 
@@ -230,16 +256,21 @@ mod tests {
         assert_eq!(Agent::new("SNIPER").unwrap(), Agent::SNIPER);
         assert_eq!(Agent::new(" berserker ").unwrap(), Agent::BERSERKER);
         assert_eq!(Agent::BERSERKER.to_string(), "berserker");
+        assert_eq!(
+            Agent::SNIPER.value().hash64(),
+            Agent::new("sniper").unwrap().value().hash64()
+        );
     }
 
     #[test]
-    fn symbols_are_verbatim_and_interned_once() {
+    fn symbols_are_verbatim() {
         let a = Symbol::new("EURUSD+").unwrap();
         let b = Symbol::new("EURUSD+").unwrap();
         let c = Symbol::new("EURUSD").unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_eq!(a.id(), b.id());
+        assert!(c < a);
+        assert_eq!(format!("{a:?}"), "Symbol(\"EURUSD+\")");
     }
 
     #[test]
@@ -253,7 +284,16 @@ mod tests {
             Symbol::new(&"x".repeat(65)),
             Err(LabelError::TooLong { len: 65, .. })
         ));
+        assert_eq!(Symbol::new(&"é".repeat(32)).unwrap().as_str().len(), 64);
         assert_eq!(Symbol::new("quo\"te\\").unwrap().as_str(), "quo\"te\\");
+    }
+
+    #[test]
+    fn any_number_of_distinct_values_can_be_created() {
+        // No process-wide table: creating values never fails for capacity.
+        for i in 0..100_000 {
+            Symbol::new(&format!("SYM{i}")).unwrap();
+        }
     }
 
     #[test]

@@ -5,14 +5,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{Agent, Regime, Side, Symbol, Timeframe};
-use crate::error::{RecordError, finite, in_range, non_negative};
+use crate::error::{RecordError, amount, finite, in_range, non_negative};
 
 /// A closed trade as the engine reports it.
 ///
 /// Plain data: build it with a struct literal or [`Trade::closed`] and the
 /// `with_*` helpers. [`Trade::validate`] (called by every recorder) rejects
-/// NaN/±Inf P&L, negative or non-finite durations and confidences outside
-/// 0..=1, so an invalid trade never reaches a statistic.
+/// NaN/±Inf P&L or a P&L beyond ±[`MAX_ABS_AMOUNT`](crate::error::MAX_ABS_AMOUNT), negative or non-finite
+/// durations and confidences outside 0..=1, so an invalid trade never reaches
+/// a statistic.
 ///
 /// ```
 /// use velocity_metrics::{Agent, Regime, Symbol, Timeframe, Trade};
@@ -38,8 +39,9 @@ pub struct Trade {
     pub side: Option<Side>,
     /// Realised profit or loss in account currency. Zero is a breakeven.
     pub pnl: f64,
-    /// Holding time in seconds (≥ 0).
-    pub duration_secs: f64,
+    /// Holding time in seconds (≥ 0), when known. Trades without one count
+    /// in every statistic except the average duration.
+    pub duration_secs: Option<f64>,
     /// Signal confidence at entry, a probability in 0..=1, when known.
     pub confidence: Option<f64>,
     /// Close time, Unix epoch seconds.
@@ -47,7 +49,7 @@ pub struct Trade {
 }
 
 impl Trade {
-    /// A trade closed now with the given P&L; other fields unknown or zero.
+    /// A trade closed now with the given P&L; other fields unknown.
     #[must_use]
     pub fn closed(agent: Agent, symbol: Symbol, timeframe: Timeframe, pnl: f64) -> Self {
         let closed_at = SystemTime::now()
@@ -60,7 +62,7 @@ impl Trade {
             regime: None,
             side: None,
             pnl,
-            duration_secs: 0.0,
+            duration_secs: None,
             confidence: None,
             closed_at,
         }
@@ -83,7 +85,7 @@ impl Trade {
     /// Sets the holding time in seconds.
     #[must_use]
     pub fn with_duration_secs(mut self, duration_secs: f64) -> Self {
-        self.duration_secs = duration_secs;
+        self.duration_secs = Some(duration_secs);
         self
     }
 
@@ -107,7 +109,10 @@ impl Trade {
     /// [`RecordError`] naming the first invalid field.
     pub fn validate(&self) -> Result<(), RecordError> {
         finite("pnl", self.pnl)?;
-        non_negative("duration_secs", self.duration_secs)?;
+        amount("pnl", self.pnl)?;
+        if let Some(duration) = self.duration_secs {
+            non_negative("duration_secs", duration)?;
+        }
         finite("closed_at", self.closed_at)?;
         if let Some(confidence) = self.confidence {
             in_range("confidence", confidence, 0.0, 1.0)?;
@@ -119,6 +124,7 @@ impl Trade {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::MAX_ABS_AMOUNT;
 
     fn trade(pnl: f64) -> Trade {
         Trade::closed(
@@ -153,13 +159,43 @@ mod tests {
     }
 
     #[test]
-    fn serde_round_trip() {
-        let t = trade(-3.25)
-            .with_regime(Regime::Chaotic)
-            .with_confidence(0.5);
-        let json = serde_json::to_string(&t).unwrap();
+    fn amounts_beyond_the_bound_are_refused() {
+        assert!(trade(MAX_ABS_AMOUNT).validate().is_ok());
+        assert!(matches!(
+            trade(1e308).validate(),
+            Err(RecordError::OutOfRange { field: "pnl", .. })
+        ));
+        assert!(trade(-1e16).validate().is_err());
+    }
+
+    #[test]
+    fn serde_round_trip_is_exact() {
+        // Deterministic values covering the awkward f64 cases: many digits,
+        // subnormal-ish magnitudes, negative zero, large exponents.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..1000_usize {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            #[allow(clippy::cast_precision_loss)]
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = i32::try_from(i % 12).unwrap_or(0) - 3;
+            let pnl = (unit - 0.5) * 10f64.powi(exponent);
+            let t = trade(pnl)
+                .with_regime(Regime::ALL[i % 4])
+                .with_confidence(unit)
+                .with_duration_secs(unit * 1e5)
+                .with_closed_at(1_790_000_000.0 + unit);
+            let json = serde_json::to_string(&t).unwrap();
+            let back: Trade = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.pnl.to_bits(), t.pnl.to_bits(), "{json}");
+            assert_eq!(back.closed_at.to_bits(), t.closed_at.to_bits(), "{json}");
+            assert_eq!(back, t, "{json}");
+        }
+        let zero = trade(-0.0);
+        let back: Trade = serde_json::from_str(&serde_json::to_string(&zero).unwrap()).unwrap();
+        assert_eq!(back.pnl.to_bits(), (-0.0f64).to_bits());
+        let json = serde_json::to_string(&trade(1.0).with_regime(Regime::Chaotic)).unwrap();
         assert!(json.contains("\"CHAOTIC\""), "{json}");
-        let back: Trade = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, t);
     }
 }

@@ -75,6 +75,39 @@ pub fn percentile_linear(sorted: &[f64], q: f64) -> Option<f64> {
     })
 }
 
+fn tail_probability(confidence: f64) -> Option<f64> {
+    (0.0..=1.0)
+        .contains(&confidence)
+        .then_some(1.0 - confidence)
+}
+
+/// `(value at risk, expected shortfall)` at `confidence` of returns already
+/// sorted ascending: the numpy-linear percentile at `1 − confidence`, and the
+/// mean of the returns at or below it (see [`ReturnWindow`]). `None` when
+/// `sorted` is empty or `confidence` is outside `[0, 1]` or NaN.
+///
+/// ```
+/// use velocity_metrics::stats::tail_risk_of_sorted;
+/// let mut r = vec![0.02, -0.05, 0.01, -0.08, 0.03, -0.02, 0.04, -0.10, 0.015, -0.03];
+/// r.sort_by(f64::total_cmp);
+/// let (var, es) = tail_risk_of_sorted(&r, 0.95).unwrap();
+/// assert!((var - -0.091).abs() < 1e-12 && (es - -0.10).abs() < 1e-12);
+/// ```
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "window lengths stay far below 2^53"
+)]
+#[must_use]
+pub fn tail_risk_of_sorted(sorted: &[f64], confidence: f64) -> Option<(f64, f64)> {
+    let q = tail_probability(confidence)?;
+    let var = percentile_linear(sorted, q)?;
+    let tail = &sorted[..sorted.partition_point(|&x| x <= var)];
+    if tail.is_empty() {
+        return Some((var, var));
+    }
+    Some((var, tail.iter().sum::<f64>() / tail.len() as f64))
+}
+
 impl ReturnWindow {
     /// An empty window holding at most `capacity` returns (0 is taken as 1).
     /// This is the only allocation the window makes.
@@ -132,14 +165,18 @@ impl ReturnWindow {
     /// confidence)` and Nautilus. `None` when the window is empty or
     /// `confidence` is outside `[0, 1]` or NaN.
     pub fn historical_var(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<f64> {
-        let q = Self::tail_probability(confidence)?;
+        let q = tail_probability(confidence)?;
         percentile_linear(self.sorted_into(scratch), q)
     }
 
-    /// Historical expected shortfall (conditional value at risk) at `confidence`: the mean of the
-    /// returns ≤ [`historical_var`](Self::historical_var) (Nautilus and
-    /// quantstats-historical, selection by threshold). `None` in the same
-    /// cases as the value at risk.
+    /// Historical expected shortfall (conditional value at risk) at
+    /// `confidence`: the mean of the returns ≤
+    /// [`historical_var`](Self::historical_var), selected by threshold as
+    /// Nautilus' `expected_shortfall` and quantstats' historical CVaR do.
+    /// empyrical's `conditional_value_at_risk` instead averages a fixed count
+    /// (the `⌊(n−1)·(1−confidence)⌋ + 1` smallest returns); the two differ
+    /// when returns tie at the VaR or that count falls short of the
+    /// threshold. `None` in the same cases as the value at risk.
     pub fn expected_shortfall(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<f64> {
         self.tail_risk(confidence, scratch)
             .map(|(_, shortfall)| shortfall)
@@ -147,25 +184,17 @@ impl ReturnWindow {
 
     /// `(value at risk, expected shortfall)` at `confidence` from a single
     /// sort of the window; each equals its own method's result.
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "window lengths stay far below 2^53"
-    )]
     pub fn tail_risk(&self, confidence: f64, scratch: &mut Vec<f64>) -> Option<(f64, f64)> {
-        let q = Self::tail_probability(confidence)?;
         let sorted = self.sorted_into(scratch);
-        let var = percentile_linear(sorted, q)?;
-        let tail = &sorted[..sorted.partition_point(|&x| x <= var)];
-        if tail.is_empty() {
-            return Some((var, var));
-        }
-        Some((var, tail.iter().sum::<f64>() / tail.len() as f64))
+        tail_risk_of_sorted(sorted, confidence)
     }
 
-    fn tail_probability(confidence: f64) -> Option<f64> {
-        (0.0..=1.0)
-            .contains(&confidence)
-            .then_some(1.0 - confidence)
+    /// Appends the window's returns, oldest first, to `out` (for callers
+    /// that copy under a lock and sort after releasing it).
+    pub fn copy_into(&self, out: &mut Vec<f64>) {
+        let (newer, older) = self.buf.split_at(self.next.min(self.buf.len()));
+        out.extend_from_slice(older);
+        out.extend_from_slice(newer);
     }
 
     /// Copies the window into `scratch` and sorts it ascending.

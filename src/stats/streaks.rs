@@ -58,6 +58,18 @@ impl Streaks {
         }
     }
 
+    /// Rebuilds the state from its parts (for concurrent containers that
+    /// pack it into one word). At most one of `wins` and `losses` is non-zero
+    /// in any state [`record`](Self::record) produces.
+    pub(crate) const fn from_parts(wins: u64, losses: u64, max_wins: u64, max_losses: u64) -> Self {
+        Self {
+            wins,
+            losses,
+            max_wins,
+            max_losses,
+        }
+    }
+
     /// Appends one outcome.
     pub fn record(&mut self, outcome: Outcome) {
         match outcome {
@@ -114,7 +126,7 @@ mod tests {
         let mut stats = crate::stats::TradeStats::new();
         for pnl in pnls {
             streaks.record(Outcome::of(pnl).unwrap());
-            stats.record(pnl, 0.0);
+            stats.record(pnl, None);
         }
         assert_eq!(streaks.max_wins(), stats.max_win_streak());
         assert_eq!(streaks.max_losses(), stats.max_loss_streak());

@@ -12,16 +12,18 @@ use super::streaks::{Outcome, Streaks};
 /// quantstats convention: a breakeven ends both the win and the loss streak.
 ///
 /// Input handling: a trade whose `pnl` is NaN or ±∞ is ignored entirely (no
-/// counter moves). A duration that is NaN, ±∞ or negative is recorded as 0
-/// seconds while the trade itself still counts.
+/// counter moves). The duration is optional: a trade without one (`None`, or
+/// a NaN, ±∞ or negative value) counts in everything but the average
+/// duration, which is taken over the trades that reported one.
 ///
 /// ```
 /// use velocity_metrics::stats::TradeStats;
 ///
 /// let mut t = TradeStats::new();
-/// for (pnl, secs) in [(30.0, 60.0), (-10.0, 120.0), (0.0, 30.0), (20.0, 90.0)] {
+/// for (pnl, secs) in [(30.0, Some(60.0)), (-10.0, Some(120.0)), (0.0, None), (20.0, Some(90.0))] {
 ///     t.record(pnl, secs);
 /// }
+/// assert_eq!(t.avg_duration_secs(), Some(90.0));
 /// assert_eq!((t.wins(), t.losses(), t.breakevens()), (2, 1, 1));
 /// assert_eq!(t.profit_factor(), Some(5.0));
 /// assert_eq!(t.win_rate(), Some(2.0 / 3.0));
@@ -35,6 +37,7 @@ pub struct TradeStats {
     gross_profit: f64,
     gross_loss: f64,
     duration_sum_secs: f64,
+    durations: u64,
     largest_win: f64,
     largest_loss: f64,
     streaks: Streaks,
@@ -57,8 +60,37 @@ impl TradeStats {
             gross_profit: 0.0,
             gross_loss: 0.0,
             duration_sum_secs: 0.0,
+            durations: 0,
             largest_win: 0.0,
             largest_loss: 0.0,
+            streaks: Streaks::new(),
+        }
+    }
+
+    /// Rebuilds an accumulator from its parts (for concurrent containers
+    /// that store the fields separately). Streaks start empty.
+    #[allow(clippy::too_many_arguments, reason = "one argument per field")]
+    pub(crate) const fn from_parts(
+        wins: u64,
+        losses: u64,
+        breakevens: u64,
+        gross_profit: f64,
+        gross_loss: f64,
+        duration_sum_secs: f64,
+        durations: u64,
+        largest_win: f64,
+        largest_loss: f64,
+    ) -> Self {
+        Self {
+            wins,
+            losses,
+            breakevens,
+            gross_profit,
+            gross_loss,
+            duration_sum_secs,
+            durations,
+            largest_win,
+            largest_loss,
             streaks: Streaks::new(),
         }
     }
@@ -75,15 +107,16 @@ impl TradeStats {
         self.gross_profit += other.gross_profit;
         self.gross_loss += other.gross_loss;
         self.duration_sum_secs += other.duration_sum_secs;
+        self.durations += other.durations;
         self.largest_win = self.largest_win.max(other.largest_win);
         self.largest_loss = self.largest_loss.max(other.largest_loss);
     }
 
     /// Records one closed trade. O(1), no allocation.
     ///
-    /// Non-finite `pnl` is ignored; a non-finite or negative `duration_secs`
-    /// counts as 0 (see the type docs).
-    pub fn record(&mut self, pnl: f64, duration_secs: f64) {
+    /// Non-finite `pnl` is ignored; a missing, non-finite or negative
+    /// `duration_secs` leaves the average duration alone (see the type docs).
+    pub fn record(&mut self, pnl: f64, duration_secs: Option<f64>) {
         if let Some(outcome) = self.record_totals(pnl, duration_secs) {
             self.streaks.record(outcome);
         }
@@ -93,12 +126,13 @@ impl TradeStats {
     /// its outcome (`None` for a non-finite `pnl`, which is ignored). For
     /// accumulators that are combined with [`merge_totals`](Self::merge_totals)
     /// and whose streaks are tracked in one [`Streaks`] over the merged order.
-    pub fn record_totals(&mut self, pnl: f64, duration_secs: f64) -> Option<Outcome> {
+    pub fn record_totals(&mut self, pnl: f64, duration_secs: Option<f64>) -> Option<Outcome> {
         if !pnl.is_finite() {
             return None;
         }
-        if duration_secs.is_finite() && duration_secs > 0.0 {
-            self.duration_sum_secs += duration_secs;
+        if let Some(secs) = duration_secs.filter(|d| d.is_finite() && *d >= 0.0) {
+            self.duration_sum_secs += secs;
+            self.durations += 1;
         }
         let outcome = Outcome::of(pnl)?;
         match outcome {
@@ -159,10 +193,16 @@ impl TradeStats {
         self.gross_loss
     }
 
-    /// Sum of trade durations in seconds.
+    /// Sum of the reported trade durations in seconds.
     #[must_use]
     pub const fn duration_sum_secs(&self) -> f64 {
         self.duration_sum_secs
+    }
+
+    /// Trades that reported a duration.
+    #[must_use]
+    pub const fn durations(&self) -> u64 {
+        self.durations
     }
 
     /// `wins / (wins + losses)`, a fraction in `[0, 1]`. Breakevens are
@@ -229,10 +269,11 @@ impl TradeStats {
         (self.losses > 0).then_some(self.largest_loss)
     }
 
-    /// Mean trade duration in seconds over all trades; `None` with no trades.
+    /// Mean duration in seconds over the trades that reported one; `None`
+    /// when none did.
     #[must_use]
     pub fn avg_duration_secs(&self) -> Option<f64> {
-        per(self.duration_sum_secs, self.trades())
+        per(self.duration_sum_secs, self.durations)
     }
 
     /// Length of the win run ending at the latest trade (0 if it was not a win).
@@ -278,7 +319,7 @@ mod tests {
     fn of(pnls: &[f64]) -> TradeStats {
         let mut t = TradeStats::new();
         for &p in pnls {
-            t.record(p, 10.0);
+            t.record(p, Some(10.0));
         }
         t
     }
@@ -317,10 +358,10 @@ mod tests {
     fn mixed_with_breakevens() {
         let mut t = TradeStats::new();
         for (pnl, secs) in [(100.0, 60.0), (-50.0, 30.0), (0.0, 10.0)] {
-            t.record(pnl, secs);
+            t.record(pnl, Some(secs));
         }
-        t.record(200.0, 100.0);
-        t.record(-25.0, 0.0);
+        t.record(200.0, Some(100.0));
+        t.record(-25.0, Some(0.0));
         let counts = [t.trades(), t.wins(), t.losses(), t.breakevens()];
         assert_eq!(counts, [5, 2, 2, 1]);
         let sums = [t.gross_profit(), t.gross_loss(), t.net_pnl()];
@@ -376,15 +417,15 @@ mod tests {
         let mut t = of(&[5.0, -2.0]);
         let before = t;
         for pnl in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            t.record(pnl, 10.0);
+            t.record(pnl, Some(10.0));
         }
         assert_eq!(t, before);
-        for secs in [f64::NAN, -5.0, f64::INFINITY] {
+        for secs in [Some(f64::NAN), Some(-5.0), Some(f64::INFINITY), None] {
             t.record(1.0, secs);
         }
-        assert_eq!(t.trades(), 5);
+        assert_eq!(t.trades(), 6);
         assert_eq!(t.duration_sum_secs(), 20.0);
-        assert_eq!(t.avg_duration_secs(), Some(4.0));
+        assert_eq!(t.avg_duration_secs(), Some(10.0));
     }
 
     #[test]
