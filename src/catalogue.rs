@@ -14,7 +14,7 @@
 //! - an undefined statistic has no sample (or `NaN` once the series exists);
 //!   `+Inf` only where mathematics says so (profit factor with no losses).
 
-use metrics::{Key, KeyName, Metadata, Recorder, SharedString};
+use metrics::{KeyName, Metadata, Recorder, SharedString};
 
 mod definitions;
 
@@ -140,17 +140,21 @@ impl MetricDef {
     pub fn help_text(&self) -> String {
         format!("{} [unit: {}]", self.help, self.unit.describe())
     }
+}
 
-    /// The metric key for the given label values (in `labels` order).
-    pub(crate) fn key(&self, values: &[&'static str]) -> Key {
-        debug_assert_eq!(values.len(), self.labels.len(), "{}", self.name);
-        let labels: Vec<metrics::Label> = self
-            .labels
-            .iter()
-            .zip(values)
-            .map(|(k, v)| metrics::Label::from_static_parts(k, v))
-            .collect();
-        Key::from_parts(self.name, labels)
+/// Default buckets (seconds) of `velocitytrader_db_query_duration_seconds`.
+pub const DB_QUERY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// Default bucket bounds of a histogram series (in its unit); empty for a
+/// series that is not a histogram. The exporter uses these unless told
+/// otherwise, so a histogram is never silently rendered as a summary.
+#[must_use]
+pub fn default_buckets(def: &MetricDef) -> &'static [f64] {
+    match def.name {
+        "velocitytrader_db_query_duration_seconds" => DB_QUERY_BUCKETS,
+        _ => &[],
     }
 }
 
@@ -195,6 +199,18 @@ mod tests {
     #[test]
     fn all_67_original_series_exist() {
         assert_eq!(METRICS.iter().filter(|m| m.legacy).count(), 67);
+    }
+
+    #[test]
+    fn every_histogram_has_default_buckets() {
+        for m in METRICS.iter().filter(|m| m.kind == MetricKind::Histogram) {
+            let b = default_buckets(m);
+            assert!(
+                !b.is_empty() && b.windows(2).all(|w| w[0] < w[1]),
+                "{}",
+                m.name
+            );
+        }
     }
 
     #[test]

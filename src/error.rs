@@ -35,14 +35,28 @@ pub enum LabelError {
         /// The rejected value, escaped by `Debug`.
         value: String,
     },
-    /// The process has interned [`crate::model::MAX_INTERNED_NAMES`] distinct
-    /// names already; further names are refused so memory stays bounded.
-    #[error("too many distinct label values in this process (limit {max}); refusing {value:?}")]
-    InternerFull {
-        /// The rejected value.
-        value: String,
-        /// The limit.
-        max: usize,
+    /// A constant label's name is not a valid Prometheus label name
+    /// (`[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`).
+    #[error("invalid label name {name:?}: expected [a-zA-Z_][a-zA-Z0-9_]* not starting with __")]
+    InvalidName {
+        /// The rejected name.
+        name: String,
+    },
+    /// A constant label's name is reserved: Prometheus sets it (`job`,
+    /// `instance`), the exposition format uses it (`le`, `quantile`), or a
+    /// catalogue series already carries it (`agent`, `symbol`, …).
+    #[error("label name {name:?} is reserved ({why})")]
+    ReservedName {
+        /// The rejected name.
+        name: String,
+        /// Who owns the name.
+        why: &'static str,
+    },
+    /// The same constant label name was given twice.
+    #[error("label name {name:?} is given twice")]
+    DuplicateName {
+        /// The repeated name.
+        name: String,
     },
 }
 
@@ -145,6 +159,16 @@ pub(crate) fn non_negative(field: &'static str, value: f64) -> Result<f64, Recor
     } else {
         Ok(value)
     }
+}
+
+/// Largest magnitude accepted for an amount of money (P&L, balance,
+/// equity, exposure in currency): 10^15 account-currency units. Sums of up
+/// to 2^64 such amounts stay finite, so no accumulator can become infinite.
+pub const MAX_ABS_AMOUNT: f64 = 1e15;
+
+/// Checks that `value` is a finite amount within ±[`MAX_ABS_AMOUNT`].
+pub(crate) fn amount(field: &'static str, value: f64) -> Result<f64, RecordError> {
+    in_range(field, value, -MAX_ABS_AMOUNT, MAX_ABS_AMOUNT)
 }
 
 /// Checks that `value` lies in `min..=max`.

@@ -6,7 +6,9 @@ mod breakdown;
 mod market;
 mod meta;
 mod risk;
+mod streak_cell;
 mod system;
+mod trade_book;
 mod trading;
 
 pub(crate) use agent::AgentHandles;
@@ -16,7 +18,8 @@ pub(crate) use market::{MarketHandles, QuoteHandles};
 pub(crate) use meta::MetaHandles;
 pub(crate) use risk::{EquityBook, publish_risk};
 pub(crate) use system::SystemHandles;
-pub(crate) use trading::{TradeShards, publish_trades};
+pub(crate) use trade_book::TradeBook;
+pub(crate) use trading::publish_trades;
 
 /// Handles owned by the publish step, guarded by one mutex.
 pub(crate) struct PublishState {

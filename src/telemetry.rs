@@ -1,18 +1,24 @@
 //! [`Telemetry`]: the recorder state behind every `record_*` call.
 
 mod config;
+mod constant_labels;
 mod indexed;
+mod publish;
+mod seqlock;
 mod sink;
 mod slots;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-pub use config::{TelemetryBuilder, TelemetryConfig};
+pub use config::{Role, TelemetryBuilder, TelemetryConfig};
+pub(crate) use constant_labels::validate_constant_labels;
+pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
 pub(crate) use indexed::IndexedHandles;
-pub(crate) use sink::{LazyGauge, Sink, count_f64};
+pub use publish::PublisherGuard;
+pub(crate) use publish::{PublishHooks, Stage};
+pub(crate) use seqlock::{SeqLock, SharedF64, SharedU64};
+pub(crate) use sink::{LazyCounter, LazyGauge, LazyHistogram, Sink, SinkTarget, count_f64};
 pub(crate) use slots::LabelSlots;
 pub use slots::OVERFLOW_LABEL;
 
@@ -20,7 +26,7 @@ use crate::error::RecordError;
 use crate::model::Timeframe;
 use crate::recorders::{
     AgentHandles, EquityBook, MarketHandles, MetaHandles, PublishState, QuoteHandles,
-    SystemHandles, TradeShards,
+    SystemHandles, TradeBook,
 };
 
 pub(crate) struct Inner {
@@ -29,7 +35,7 @@ pub(crate) struct Inner {
     pub(crate) started: Instant,
     pub(crate) agents: LabelSlots,
     pub(crate) symbols: LabelSlots,
-    pub(crate) trades: TradeShards,
+    pub(crate) trades: TradeBook,
     pub(crate) equity: Mutex<EquityBook>,
     pub(crate) market: IndexedHandles<MarketHandles>,
     pub(crate) quotes: IndexedHandles<QuoteHandles>,
@@ -37,18 +43,19 @@ pub(crate) struct Inner {
     pub(crate) system: SystemHandles,
     pub(crate) meta: MetaHandles,
     pub(crate) publish: Mutex<PublishState>,
+    pub(crate) hooks: PublishHooks,
 }
 
 /// Live trading telemetry: exact running statistics published as Prometheus
 /// series through the `metrics` facade.
 ///
 /// Cheap to clone (an `Arc`); every method takes `&self` and is safe to call
-/// from many threads. Recording updates O(1) accumulators under a short lock;
-/// derived series (win rates, ratios, drawdowns…) are written to the metric
-/// handles by [`Telemetry::publish`], which the exporter runs on a timer
-/// (`publish_interval`, default 1 s) and `Exporter::render` runs before
-/// rendering, so the cost of a scrape depends on the number of series, never
-/// on the number of trades recorded.
+/// from many threads. Recording updates O(1) accumulators; derived series
+/// (win rates, ratios, drawdowns…) are written to the metric handles by
+/// [`Telemetry::publish`]. An [`Exporter`](crate::exporter::Exporter) runs
+/// it on every scrape, so a scrape is never stale and its cost depends on the
+/// number of series, never on the number of trades recorded. With a
+/// recorder of your own, call `publish` before each render.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -73,7 +80,7 @@ impl std::fmt::Debug for Telemetry {
         f.debug_struct("Telemetry")
             .field("config", &self.inner.config)
             .field("sink", &self.inner.sink)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -83,22 +90,24 @@ impl Telemetry {
         TelemetryBuilder::default()
     }
 
-    fn new(config: TelemetryConfig, sink: Sink) -> Self {
+    pub(crate) fn new(config: TelemetryConfig, target: SinkTarget) -> Self {
         let config = config.sanitized();
+        let sink = Sink::new(target, config.constant_labels.clone());
         sink.describe_all();
+        let agents = LabelSlots::new(config.max_agents);
+        let symbols = LabelSlots::new(config.max_symbols);
         let inner = Inner {
-            agents: LabelSlots::new(config.max_agents),
-            symbols: LabelSlots::new(config.max_symbols),
-            trades: TradeShards::new(),
+            trades: TradeBook::new(agents.capacity(), symbols.capacity()),
             equity: Mutex::new(EquityBook::new(&config)),
-            market: IndexedHandles::with_capacity(
-                (config.max_symbols.max(1) + 1) * Timeframe::ALL.len(),
-            ),
-            quotes: IndexedHandles::with_capacity(config.max_symbols.max(1) + 1),
-            agent_live: IndexedHandles::with_capacity(config.max_agents.max(1) + 1),
-            system: SystemHandles::new(&sink),
+            market: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
+            quotes: IndexedHandles::with_capacity(symbols.capacity()),
+            agent_live: IndexedHandles::with_capacity(agents.capacity()),
+            agents,
+            symbols,
+            system: SystemHandles::new(&sink, config.role),
             meta: MetaHandles::new(&sink),
             publish: Mutex::new(PublishState::new(&sink)),
+            hooks: PublishHooks::default(),
             started: Instant::now(),
             config,
             sink,
@@ -114,61 +123,22 @@ impl Telemetry {
         &self.inner.config
     }
 
-    /// Writes every derived series (ratios, averages, drawdowns, uptime …)
-    /// to its metric handle. Cost is proportional to the number of label
-    /// sets, not to the number of events recorded.
-    pub fn publish(&self) {
-        let inner = &*self.inner;
-        let mut state = lock(&inner.publish);
-        crate::recorders::publish_trades(inner, &mut state);
-        crate::recorders::publish_risk(inner, &mut state);
-        inner.system.publish_uptime(inner.started.elapsed());
-        inner
-            .meta
-            .publish_overflow(inner.agents.overflowed(), inner.symbols.overflowed());
+    /// The constant labels on every series of this telemetry.
+    #[must_use]
+    pub fn constant_labels(&self) -> &[(String, String)] {
+        &self.inner.config.constant_labels
     }
 
-    /// Starts a background thread that calls [`Telemetry::publish`] every
-    /// `interval` until the returned guard is dropped.
-    #[must_use = "publishing stops when the guard is dropped"]
-    pub fn spawn_publisher(&self, interval: Duration) -> PublisherGuard {
-        let stop = Arc::new(AtomicBool::new(false));
-        let telemetry = self.clone();
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name("velocity-metrics-publisher".into())
-            .spawn(move || {
-                while !flag.load(Ordering::Acquire) {
-                    telemetry.publish();
-                    std::thread::park_timeout(interval);
-                }
-            })
-            .ok();
-        PublisherGuard { stop, thread }
+    /// Whether `self` and `other` are the same telemetry (clones of one).
+    #[must_use]
+    pub fn same_as(&self, other: &Telemetry) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// Counts a refused event and hands the error back.
     pub(crate) fn reject(&self, error: RecordError) -> RecordError {
         self.inner.meta.count_rejection(&error);
         error
-    }
-}
-
-/// Keeps a [`Telemetry::spawn_publisher`] thread running; dropping it stops
-/// the thread after one final publish.
-#[derive(Debug)]
-pub struct PublisherGuard {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Drop for PublisherGuard {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        if let Some(thread) = self.thread.take() {
-            thread.thread().unpark();
-            let _ = thread.join();
-        }
     }
 }
 

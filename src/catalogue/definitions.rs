@@ -100,8 +100,8 @@ metrics_table! {
     CURRENT_DRAWDOWN = "velocitytrader_current_drawdown", Gauge, Percent, [], Risk, true, "Current drawdown: (peak equity - equity) / peak equity, positive.";
     MAX_DRAWDOWN = "velocitytrader_max_drawdown", Gauge, Percent, [], Risk, true, "Largest drawdown seen, positive percent of peak equity (starting balance counts as the first peak).";
     RISK_EXPOSURE = "velocitytrader_risk_exposure", Gauge, Percent, [], Risk, true, "Open exposure as a percent of equity, as reported by the engine.";
-    VAR_95 = "velocitytrader_var_95", Gauge, Percent, [], Risk, true, "Historical one-period 95% value at risk over the recent return window, as a positive percent loss.";
-    EXPECTED_SHORTFALL_95 = "velocitytrader_expected_shortfall_95", Gauge, Percent, [], Risk, false, "Historical one-period 95% expected shortfall (mean of returns at or below VaR), positive percent loss.";
+    VAR_95 = "velocitytrader_var_95", Gauge, Percent, [], Risk, true, "Historical one-period 95% value at risk: numpy-linear 5th percentile of the recent return window (empyrical, Nautilus), as a positive percent loss.";
+    EXPECTED_SHORTFALL_95 = "velocitytrader_expected_shortfall_95", Gauge, Percent, [], Risk, false, "Historical one-period 95% expected shortfall: mean of the window's returns at or below the VaR (threshold selection, as quantstats historical CVaR and Nautilus), positive percent loss.";
     SHARPE_RATIO = "velocitytrader_sharpe_ratio", Gauge, Ratio, [], Risk, true, "Annualised Sharpe ratio of period returns (rf = 0, sample std).";
     SORTINO_RATIO = "velocitytrader_sortino_ratio", Gauge, Ratio, [], Risk, true, "Annualised Sortino ratio of period returns (target 0, full-sample downside deviation).";
     CALMAR_RATIO = "velocitytrader_calmar_ratio", Gauge, Ratio, [], Risk, true, "CAGR / max drawdown since inception.";
@@ -110,7 +110,8 @@ metrics_table! {
     CONSECUTIVE_LOSSES_MAX = "velocitytrader_consecutive_losses_max", Gauge, Count, [], Risk, true, "Longest run of losing trades (a breakeven breaks it).";
     CONSECUTIVE_WINS = "velocitytrader_consecutive_wins", Gauge, Count, [], Risk, false, "Current run of winning trades.";
     CONSECUTIVE_LOSSES = "velocitytrader_consecutive_losses", Gauge, Count, [], Risk, false, "Current run of losing trades.";
-    RETURN_PERIODS_TOTAL = "velocitytrader_return_periods_total", Counter, Count, [], Risk, false, "Completed equity sampling periods feeding Sharpe, Sortino, Calmar and VaR.";
+    RETURN_PERIODS_TOTAL = "velocitytrader_return_periods_total", Counter, Count, [], Risk, false, "Complete equity periods whose return feeds Sharpe, Sortino, Calmar and VaR.";
+    RETURN_PERIODS_SKIPPED_TOTAL = "velocitytrader_return_periods_skipped_total", Counter, Count, [], Risk, false, "Equity periods that gave no return: the first (partial) period, periods without a sample, the first period after such a gap, periods opening at equity <= 0.";
 
     // ── reinforcement learning ───────────────────────────────────────────────
     RL_EXPLORATION_RATE = "velocitytrader_rl_exploration_rate", Gauge, Fraction, ["agent"], Rl, true, "Exploration rate epsilon.";
@@ -137,6 +138,7 @@ metrics_table! {
 
     // ── the library's own accounting ─────────────────────────────────────────
     LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
+    PUBLISH_FAILURES_TOTAL = "velocitytrader_publish_failures_total", Counter, Count, ["stage"], Meta, false, "Publish steps that panicked and were skipped for that scrape (stage: trades, risk, system, hook); publishing goes on.";
     REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order); nothing of them was recorded.";
     BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version"], Meta, false, "Always 1; the version label names the velocity_metrics release.";
 }

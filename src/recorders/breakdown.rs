@@ -4,11 +4,9 @@
 use metrics::{Counter, Gauge};
 
 use crate::catalogue::{self as cat, MetricDef};
-use crate::stats::Outcome;
 use crate::telemetry::{LazyGauge, Sink, count_f64};
 
-/// Running sums for one label value. Plain numbers: updated under the trade
-/// book's lock.
+/// Running sums for one label value, as read from the trade book.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct DimensionStats {
     pub(crate) trades: u64,
@@ -22,26 +20,6 @@ pub(crate) struct DimensionStats {
 }
 
 impl DimensionStats {
-    pub(crate) fn record(&mut self, outcome: Outcome, pnl: f64, confidence: Option<f64>) {
-        self.trades += 1;
-        self.net_pnl += pnl;
-        match outcome {
-            Outcome::Win => {
-                self.wins += 1;
-                self.gross_profit += pnl;
-            }
-            Outcome::Loss => {
-                self.losses += 1;
-                self.gross_loss -= pnl;
-            }
-            Outcome::Breakeven => {}
-        }
-        if let Some(c) = confidence {
-            self.confidence_sum += c;
-            self.confidence_count += 1;
-        }
-    }
-
     pub(crate) fn merge(&mut self, other: &Self) {
         self.trades += other.trades;
         self.wins += other.wins;
@@ -133,17 +111,20 @@ pub(crate) struct DimensionHandles {
 }
 
 impl DimensionHandles {
-    pub(crate) fn new(sink: &Sink, defs: &DimensionDefs, label: &'static str) -> Self {
+    pub(crate) fn new(sink: &Sink, defs: &DimensionDefs, label: &str) -> Self {
         let l = [label];
         Self {
             trades: sink.counter(&defs.trades, &l),
             wins: sink.counter(&defs.wins, &l),
             losses: sink.counter(&defs.losses, &l),
-            win_rate: LazyGauge::new(&defs.win_rate, &l),
+            win_rate: LazyGauge::new(sink, &defs.win_rate, &l),
             pnl: sink.gauge(&defs.pnl, &l),
             gross_profit: sink.gauge(&defs.gross_profit, &l),
             gross_loss: sink.gauge(&defs.gross_loss, &l),
-            avg_confidence: defs.avg_confidence.as_ref().map(|d| LazyGauge::new(d, &l)),
+            avg_confidence: defs
+                .avg_confidence
+                .as_ref()
+                .map(|d| LazyGauge::new(sink, d, &l)),
         }
     }
 
@@ -163,12 +144,12 @@ impl DimensionHandles {
 
 /// Publishes a slice of per-label stats, registering handles for label values
 /// that have trades.
-pub(crate) fn publish_dimension(
+pub(crate) fn publish_dimension<'a>(
     sink: &Sink,
     defs: &DimensionDefs,
     handles: &mut Vec<Option<DimensionHandles>>,
     stats: &[DimensionStats],
-    label_of: impl Fn(usize) -> &'static str,
+    label_of: impl Fn(usize) -> &'a str,
 ) {
     if handles.len() < stats.len() {
         handles.resize_with(stats.len(), || None);

@@ -68,18 +68,18 @@ pub(crate) struct MarketHandles {
 }
 
 impl MarketHandles {
-    fn new(sink: &Sink, symbol: &'static str, timeframe: Timeframe) -> Self {
+    fn new(sink: &Sink, symbol: &str, timeframe: Timeframe) -> Self {
         let labels = [symbol, timeframe.as_str()];
         Self {
-            regime: LazyGauge::new(&cat::REGIME_CURRENT, &labels),
+            regime: LazyGauge::new(sink, &cat::REGIME_CURRENT, &labels),
             changes: sink.counter(&cat::REGIME_CHANGES_TOTAL, &labels),
             last_regime: AtomicU8::new(0),
-            momentum: LazyGauge::new(&cat::PHYSICS_MOMENTUM, &labels),
-            velocity: LazyGauge::new(&cat::PHYSICS_VELOCITY, &labels),
-            acceleration: LazyGauge::new(&cat::PHYSICS_ACCELERATION, &labels),
-            energy: LazyGauge::new(&cat::PHYSICS_ENERGY, &labels),
-            damping_ratio: LazyGauge::new(&cat::PHYSICS_DAMPING_RATIO, &labels),
-            natural_frequency: LazyGauge::new(&cat::PHYSICS_NATURAL_FREQUENCY, &labels),
+            momentum: LazyGauge::new(sink, &cat::PHYSICS_MOMENTUM, &labels),
+            velocity: LazyGauge::new(sink, &cat::PHYSICS_VELOCITY, &labels),
+            acceleration: LazyGauge::new(sink, &cat::PHYSICS_ACCELERATION, &labels),
+            energy: LazyGauge::new(sink, &cat::PHYSICS_ENERGY, &labels),
+            damping_ratio: LazyGauge::new(sink, &cat::PHYSICS_DAMPING_RATIO, &labels),
+            natural_frequency: LazyGauge::new(sink, &cat::PHYSICS_NATURAL_FREQUENCY, &labels),
         }
     }
 }
@@ -91,24 +91,34 @@ pub(crate) struct QuoteHandles {
 }
 
 impl Telemetry {
-    fn with_market<R>(
+    /// Runs `f` on the handles of (`symbol`, `timeframe`). A symbol beyond
+    /// the cardinality limit has no handles: its last-value series would mix
+    /// instruments under [`OVERFLOW_LABEL`](crate::telemetry::OVERFLOW_LABEL),
+    /// so the update is dropped and counted in
+    /// `velocitytrader_label_overflow_total{label="symbol"}` instead.
+    fn with_market(
         &self,
         symbol: Symbol,
         timeframe: Timeframe,
-        f: impl FnOnce(&Sink, &MarketHandles) -> R,
-    ) -> R {
+        f: impl FnOnce(&Sink, &MarketHandles),
+    ) {
         let inner = &*self.inner;
-        let slot = inner.symbols.resolve(symbol.id(), symbol.as_str());
+        let slot = inner.symbols.resolve(symbol.value());
+        if slot.overflow {
+            return;
+        }
         let index = slot.index * TIMEFRAMES + timeframe.index();
         inner.market.with(
             index,
-            || MarketHandles::new(&inner.sink, slot.label, timeframe),
+            || MarketHandles::new(&inner.sink, inner.symbols.label(slot.index), timeframe),
             |h| f(&inner.sink, h),
-        )
+        );
     }
 
     /// Sets the current regime of `symbol` on `timeframe` and counts a change
-    /// when it differs from the previous one.
+    /// when it differs from the previous one. Beyond the symbol cardinality
+    /// limit the update is counted as overflow and dropped (see
+    /// [`TelemetryConfig::max_symbols`](crate::TelemetryConfig::max_symbols)).
     pub fn record_regime(&self, symbol: Symbol, timeframe: Timeframe, regime: Regime) {
         self.with_market(symbol, timeframe, |sink, h| {
             let code = regime.code();
@@ -134,7 +144,8 @@ impl Telemetry {
         });
     }
 
-    /// Sets the physics indicators of `symbol` on `timeframe`.
+    /// Sets the physics indicators of `symbol` on `timeframe` (dropped and
+    /// counted as overflow beyond the symbol cardinality limit).
     ///
     /// # Errors
     /// [`RecordError`] when [`PhysicsReading::validate`] fails; nothing is
@@ -162,7 +173,8 @@ impl Telemetry {
     }
 
     /// Sets the latest quote of `symbol`: mid price and spread (ask − bid,
-    /// price units).
+    /// price units). Dropped and counted as overflow beyond the symbol
+    /// cardinality limit.
     ///
     /// # Errors
     /// [`RecordError`] for NaN/±Inf prices, a negative bid, or `ask < bid`.
@@ -182,14 +194,21 @@ impl Telemetry {
         };
         check().map_err(|e| self.reject(e))?;
         let inner = &*self.inner;
-        let slot = inner.symbols.resolve(symbol.id(), symbol.as_str());
-        let init = || QuoteHandles {
-            price: LazyGauge::new(&cat::SYMBOL_PRICE, &[slot.label]),
-            spread: LazyGauge::new(&cat::SYMBOL_SPREAD, &[slot.label]),
+        let slot = inner.symbols.resolve(symbol.value());
+        if slot.overflow {
+            return Ok(());
+        }
+        let sink = &inner.sink;
+        let init = || {
+            let label = [inner.symbols.label(slot.index)];
+            QuoteHandles {
+                price: LazyGauge::new(sink, &cat::SYMBOL_PRICE, &label),
+                spread: LazyGauge::new(sink, &cat::SYMBOL_SPREAD, &label),
+            }
         };
         inner.quotes.with(slot.index, init, |h| {
-            h.price.set(&inner.sink, Some(f64::midpoint(bid, ask)));
-            h.spread.set(&inner.sink, Some(ask - bid));
+            h.price.set(sink, Some(f64::midpoint(bid, ask)));
+            h.spread.set(sink, Some(ask - bid));
         });
         Ok(())
     }

@@ -1,10 +1,11 @@
-//! The library's own accounting: rejected input, label overflow, build info.
+//! The library's own accounting: rejected input, label overflow, publish
+//! failures, build info.
 
 use metrics::Counter;
 
 use crate::catalogue as cat;
 use crate::error::RecordError;
-use crate::telemetry::Sink;
+use crate::telemetry::{Sink, Stage};
 
 /// Handles of the meta series.
 pub(crate) struct MetaHandles {
@@ -14,6 +15,7 @@ pub(crate) struct MetaHandles {
     out_of_order: Counter,
     agent_overflow: Counter,
     symbol_overflow: Counter,
+    publish_failures: [Counter; Stage::ALL.len()],
 }
 
 impl MetaHandles {
@@ -29,6 +31,8 @@ impl MetaHandles {
             out_of_order: rejected("out_of_order"),
             agent_overflow: overflow("agent"),
             symbol_overflow: overflow("symbol"),
+            publish_failures: Stage::ALL
+                .map(|stage| sink.counter(&cat::PUBLISH_FAILURES_TOTAL, &[stage.label()])),
         }
     }
 
@@ -40,6 +44,12 @@ impl MetaHandles {
             RecordError::OutOfOrder { .. } => &self.out_of_order,
         }
         .increment(1);
+    }
+
+    pub(crate) fn count_publish_failure(&self, stage: Stage) {
+        if let Some(i) = Stage::ALL.iter().position(|s| *s == stage) {
+            self.publish_failures[i].increment(1);
+        }
     }
 
     pub(crate) fn publish_overflow(&self, agents: u64, symbols: u64) {

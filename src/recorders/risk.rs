@@ -1,10 +1,14 @@
 //! Account and equity curve: drawdown, Sharpe, Sortino, Calmar, VaR,
 //! recovery factor, exposure.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use super::PublishState;
 use crate::catalogue as cat;
-use crate::error::{RecordError, finite, non_negative};
-use crate::stats::{DrawdownTracker, ReturnStats, ReturnWindow, ratios};
+use crate::error::{RecordError, amount, finite, non_negative};
+use crate::stats::{
+    DrawdownTracker, PeriodReturns, ReturnStats, ReturnWindow, ratios, tail_risk_of_sorted,
+};
 use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, TelemetryConfig, lock};
 
 /// VaR / expected-shortfall confidence of `velocitytrader_var_95`.
@@ -13,15 +17,14 @@ const VAR_CONFIDENCE: f64 = 0.95;
 /// Equity-curve state, updated under one lock per sample.
 #[derive(Debug)]
 pub(crate) struct EquityBook {
-    period_secs: f64,
+    clock: PeriodReturns,
+    tolerance_secs: f64,
     starting_balance: Option<f64>,
     balance: Option<f64>,
     equity: Option<f64>,
     exposure_percent: Option<f64>,
     last_at: Option<f64>,
     initial_equity: Option<f64>,
-    period_index: i64,
-    period_open_equity: f64,
     drawdown: DrawdownTracker,
     returns: ReturnStats,
     window: ReturnWindow,
@@ -30,85 +33,110 @@ pub(crate) struct EquityBook {
 impl EquityBook {
     pub(crate) fn new(config: &TelemetryConfig) -> Self {
         Self {
-            period_secs: config.return_period.as_secs_f64(),
+            clock: PeriodReturns::new(config.return_period.as_secs_f64()),
+            tolerance_secs: config.equity_clock_tolerance.as_secs_f64(),
             starting_balance: config.starting_balance,
             balance: None,
             equity: None,
             exposure_percent: None,
             last_at: None,
             initial_equity: None,
-            period_index: 0,
-            period_open_equity: 0.0,
             drawdown: DrawdownTracker::new(),
             returns: ReturnStats::new(),
             window: ReturnWindow::with_capacity(config.var_window),
         }
     }
 
-    #[allow(
-        clippy::cast_possible_truncation,
-        reason = "floor of a finite time / period fits i64 for any real date"
-    )]
-    fn period_of(&self, at: f64) -> i64 {
-        (at / self.period_secs).floor() as i64
+    /// The time to record a sample stamped `at` under, or the refusal.
+    fn accept_time(&self, at: f64) -> Result<f64, RecordError> {
+        match self.last_at {
+            Some(previous) if at < previous - self.tolerance_secs => {
+                Err(RecordError::OutOfOrder { at, previous })
+            }
+            Some(previous) => Ok(at.max(previous)),
+            None => Ok(at),
+        }
     }
 
     fn record(&mut self, balance: f64, equity: f64, at: f64) {
-        let period = self.period_of(at);
-        match self.equity {
-            None => {
-                let initial = self.starting_balance.unwrap_or(equity);
-                self.initial_equity = Some(initial);
-                self.drawdown = DrawdownTracker::with_initial_peak(initial);
-                self.period_open_equity = initial;
-                self.period_index = period;
-            }
-            Some(previous) if period > self.period_index => {
-                self.close_period(previous);
-                self.period_index = period;
-            }
-            _ => {}
+        if self.equity.is_none() {
+            let initial = self.starting_balance.unwrap_or(equity);
+            self.initial_equity = Some(initial);
+            self.drawdown = DrawdownTracker::with_initial_peak(initial);
+        }
+        if let Some(r) = self.clock.observe(equity, at) {
+            self.returns.push(r);
+            self.window.push(r);
         }
         self.drawdown.update(equity);
         self.balance = Some(balance);
         self.equity = Some(equity);
         self.last_at = Some(at);
     }
+}
 
-    /// Ends the current period at `closing_equity` and starts the next one.
-    fn close_period(&mut self, closing_equity: f64) {
-        let r = if self.period_open_equity > 0.0 {
-            closing_equity / self.period_open_equity - 1.0
-        } else {
-            f64::NAN
-        };
-        self.returns.push(r);
-        self.window.push(r);
-        self.period_open_equity = closing_equity;
-    }
+fn now_unix_secs() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 impl Telemetry {
+    fn check_equity(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
+        amount("balance", balance)
+            .and_then(|_| amount("equity", equity))
+            .map(|_| ())
+            .map_err(|e| self.reject(e))
+    }
+
     /// Records an account snapshot at `at` (Unix seconds): balance, equity,
-    /// drawdown from the running peak, and — whenever a new return period
-    /// begins — one period return for Sharpe, Sortino, Calmar and VaR.
+    /// drawdown from the running peak, and — whenever a return period ends —
+    /// one period return for Sharpe, Sortino, Calmar and VaR.
+    ///
+    /// Samples from several threads may arrive slightly out of order: one up
+    /// to [`TelemetryConfig::equity_clock_tolerance`] older than the latest is
+    /// accepted and taken as simultaneous with it. Use
+    /// [`record_equity_now`](Self::record_equity_now) to let the library
+    /// stamp the sample instead.
+    ///
+    /// Only complete periods count as returns: see
+    /// [`TelemetryConfig::return_period`].
     ///
     /// # Errors
-    /// [`RecordError::NotFinite`] for NaN/±Inf values and
-    /// [`RecordError::OutOfOrder`] for a sample older than the previous one;
-    /// the sample is then ignored and the refusal counted.
+    /// [`RecordError::NotFinite`] / [`RecordError::OutOfRange`] for NaN, ±Inf
+    /// or amounts beyond ±[`MAX_ABS_AMOUNT`](crate::error::MAX_ABS_AMOUNT),
+    /// and [`RecordError::OutOfOrder`] for a sample older than the previous
+    /// one by more than the tolerance; the sample is then ignored and the
+    /// refusal counted.
     pub fn record_equity(&self, balance: f64, equity: f64, at: f64) -> Result<(), RecordError> {
-        let checked = finite("balance", balance)
-            .and_then(|_| finite("equity", equity))
-            .and_then(|_| finite("at", at));
-        checked.map_err(|e| self.reject(e))?;
+        self.check_equity(balance, equity)?;
+        finite("at", at).map_err(|e| self.reject(e))?;
         let mut book = lock(&self.inner.equity);
-        if let Some(previous) = book.last_at
-            && at < previous
-        {
-            drop(book);
-            return Err(self.reject(RecordError::OutOfOrder { at, previous }));
-        }
+        let at = match book.accept_time(at) {
+            Ok(at) => at,
+            Err(error) => {
+                drop(book);
+                return Err(self.reject(error));
+            }
+        };
+        book.record(balance, equity, at);
+        Ok(())
+    }
+
+    /// Records an account snapshot stamped with the current time, taken
+    /// while holding the equity lock: samples from any number of threads are
+    /// then in order by construction and never refused as out of order (a
+    /// wall clock that steps back is clamped to the previous stamp).
+    ///
+    /// # Errors
+    /// [`RecordError`] for NaN, ±Inf or out-of-bound amounts; the sample is
+    /// then ignored and the refusal counted.
+    pub fn record_equity_now(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
+        self.check_equity(balance, equity)?;
+        let mut book = lock(&self.inner.equity);
+        let at = book
+            .last_at
+            .map_or_else(now_unix_secs, |last| now_unix_secs().max(last));
         book.record(balance, equity, at);
         Ok(())
     }
@@ -138,30 +166,37 @@ pub(crate) struct RiskHandles {
     var: LazyGauge,
     shortfall: LazyGauge,
     periods: metrics::Counter,
-    scratch: Vec<f64>,
+    skipped: metrics::Counter,
+    /// Returns copied out of the book, sorted outside its lock.
+    window: Vec<f64>,
+    /// `(periods when computed, VaR and ES)`: recomputed only when a period
+    /// closed since.
+    tail: (u64, Option<(f64, f64)>),
 }
 
 impl RiskHandles {
     pub(crate) fn new(sink: &Sink) -> Self {
         Self {
-            balance: LazyGauge::new(&cat::ACCOUNT_BALANCE, &[]),
-            equity: LazyGauge::new(&cat::ACCOUNT_EQUITY, &[]),
-            exposure: LazyGauge::new(&cat::RISK_EXPOSURE, &[]),
-            current_drawdown: LazyGauge::new(&cat::CURRENT_DRAWDOWN, &[]),
-            max_drawdown: LazyGauge::new(&cat::MAX_DRAWDOWN, &[]),
-            sharpe: LazyGauge::new(&cat::SHARPE_RATIO, &[]),
-            sortino: LazyGauge::new(&cat::SORTINO_RATIO, &[]),
-            calmar: LazyGauge::new(&cat::CALMAR_RATIO, &[]),
-            recovery: LazyGauge::new(&cat::RECOVERY_FACTOR, &[]),
-            var: LazyGauge::new(&cat::VAR_95, &[]),
-            shortfall: LazyGauge::new(&cat::EXPECTED_SHORTFALL_95, &[]),
+            balance: LazyGauge::new(sink, &cat::ACCOUNT_BALANCE, &[]),
+            equity: LazyGauge::new(sink, &cat::ACCOUNT_EQUITY, &[]),
+            exposure: LazyGauge::new(sink, &cat::RISK_EXPOSURE, &[]),
+            current_drawdown: LazyGauge::new(sink, &cat::CURRENT_DRAWDOWN, &[]),
+            max_drawdown: LazyGauge::new(sink, &cat::MAX_DRAWDOWN, &[]),
+            sharpe: LazyGauge::new(sink, &cat::SHARPE_RATIO, &[]),
+            sortino: LazyGauge::new(sink, &cat::SORTINO_RATIO, &[]),
+            calmar: LazyGauge::new(sink, &cat::CALMAR_RATIO, &[]),
+            recovery: LazyGauge::new(sink, &cat::RECOVERY_FACTOR, &[]),
+            var: LazyGauge::new(sink, &cat::VAR_95, &[]),
+            shortfall: LazyGauge::new(sink, &cat::EXPECTED_SHORTFALL_95, &[]),
             periods: sink.counter(&cat::RETURN_PERIODS_TOTAL, &[]),
-            scratch: Vec::new(),
+            skipped: sink.counter(&cat::RETURN_PERIODS_SKIPPED_TOTAL, &[]),
+            window: Vec::new(),
+            tail: (0, None),
         }
     }
 }
 
-/// Every risk value at one instant; `None` where undefined.
+/// Every O(1) risk value at one instant; `None` where undefined.
 struct RiskValues {
     balance: Option<f64>,
     equity: Option<f64>,
@@ -172,14 +207,13 @@ struct RiskValues {
     sortino: Option<f64>,
     calmar: Option<f64>,
     recovery_factor: Option<f64>,
-    var_percent: Option<f64>,
-    shortfall_percent: Option<f64>,
     periods: u64,
+    skipped: u64,
 }
 
 impl EquityBook {
-    /// Derives every risk value; `scratch` is reused to sort the VaR window.
-    fn values(&self, periods_per_year: f64, scratch: &mut Vec<f64>) -> RiskValues {
+    /// Derives every O(1) risk value.
+    fn values(&self, periods_per_year: f64) -> RiskValues {
         let max_drawdown = self.drawdown.max();
         let calmar = self
             .returns
@@ -190,7 +224,6 @@ impl EquityBook {
             .equity
             .zip(self.initial_equity)
             .map(|(e, start)| e - start);
-        let tail = self.window.tail_risk(VAR_CONFIDENCE, scratch);
         RiskValues {
             balance: self.balance,
             equity: self.equity,
@@ -202,29 +235,47 @@ impl EquityBook {
             calmar,
             recovery_factor: net_profit
                 .and_then(|p| ratios::recovery_factor(p, self.drawdown.max_abs())),
-            var_percent: tail.map(|(var, _)| -var * 100.0),
-            shortfall_percent: tail.map(|(_, shortfall)| -shortfall * 100.0),
             periods: self.returns.periods(),
+            skipped: self.clock.skipped(),
         }
     }
 }
 
-/// Derives the risk values under the equity lock (no copy of the book) and
-/// writes every risk series.
+/// Copies the risk state under the equity lock (O(1), plus the return
+/// window when a period closed since the last publish), then derives VaR and
+/// expected shortfall and writes every risk series outside the lock.
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let h = &mut state.risk;
-    let v = lock(&inner.equity).values(inner.config.periods_per_year, &mut h.scratch);
+    let values = {
+        let book = lock(&inner.equity);
+        let values = book.values(inner.config.periods_per_year);
+        if values.periods != h.tail.0 {
+            h.window.clear();
+            book.window.copy_into(&mut h.window);
+            h.tail.0 = values.periods;
+            h.tail.1 = None;
+        }
+        values
+    };
+    if h.tail.1.is_none() && !h.window.is_empty() {
+        h.window.sort_unstable_by(f64::total_cmp);
+        h.tail.1 = tail_risk_of_sorted(&h.window, VAR_CONFIDENCE);
+    }
+    let tail = h.tail.1;
     let sink = &inner.sink;
-    h.balance.set(sink, v.balance);
-    h.equity.set(sink, v.equity);
-    h.exposure.set(sink, v.exposure_percent);
-    h.current_drawdown.set(sink, v.current_drawdown_percent);
-    h.max_drawdown.set(sink, v.max_drawdown_percent);
-    h.sharpe.set(sink, v.sharpe);
-    h.sortino.set(sink, v.sortino);
-    h.calmar.set(sink, v.calmar);
-    h.recovery.set(sink, v.recovery_factor);
-    h.var.set(sink, v.var_percent);
-    h.shortfall.set(sink, v.shortfall_percent);
-    h.periods.absolute(v.periods);
+    h.balance.set(sink, values.balance);
+    h.equity.set(sink, values.equity);
+    h.exposure.set(sink, values.exposure_percent);
+    h.current_drawdown
+        .set(sink, values.current_drawdown_percent);
+    h.max_drawdown.set(sink, values.max_drawdown_percent);
+    h.sharpe.set(sink, values.sharpe);
+    h.sortino.set(sink, values.sortino);
+    h.calmar.set(sink, values.calmar);
+    h.recovery.set(sink, values.recovery_factor);
+    h.var.set(sink, tail.map(|(var, _)| -var * 100.0));
+    h.shortfall
+        .set(sink, tail.map(|(_, shortfall)| -shortfall * 100.0));
+    h.periods.absolute(values.periods);
+    h.skipped.absolute(values.skipped);
 }

@@ -5,7 +5,25 @@ use std::time::Duration;
 
 use metrics::Recorder;
 
-use super::{Sink, Telemetry};
+use super::constant_labels::{validate_constant_label, validate_constant_labels};
+use super::{SinkTarget, Telemetry};
+use crate::error::LabelError;
+
+/// What a telemetry stands for, which decides the series it can truthfully
+/// export before anything is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Role {
+    /// The trading engine's own process (the default): uptime is this
+    /// process's, and the engine-only counters (ticks, signals, errors) start
+    /// at 0 so that `increase()` sees their first event.
+    #[default]
+    Engine,
+    /// A separate process that reads the engine's database (backfill, follow
+    /// mode): no uptime, and no tick, signal or error series until something
+    /// is recorded — the database cannot supply them.
+    DatabaseReader,
+}
 
 /// Tunables of a [`Telemetry`]. Build one with [`Telemetry::builder`].
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +46,16 @@ pub struct TelemetryConfig {
     /// Most recent period returns kept for VaR and expected shortfall.
     /// Default 252.
     pub var_window: usize,
+    /// How much older than the latest sample an equity sample may be and
+    /// still be accepted (as simultaneous with it), for samples stamped by
+    /// several threads. Default one second.
+    pub equity_clock_tolerance: Duration,
+    /// What the telemetry stands for. Default [`Role::Engine`].
+    pub role: Role,
+    /// Labels added to every series of this telemetry, e.g. `account`, so
+    /// that several telemetries can share one recorder. Set with
+    /// [`TelemetryBuilder::label`], which validates them.
+    pub constant_labels: Vec<(String, String)>,
 }
 
 impl Default for TelemetryConfig {
@@ -39,6 +67,9 @@ impl Default for TelemetryConfig {
             periods_per_year: 252.0,
             starting_balance: None,
             var_window: 252,
+            equity_clock_tolerance: Duration::from_secs(1),
+            role: Role::Engine,
+            constant_labels: Vec::new(),
         }
     }
 }
@@ -46,7 +77,8 @@ impl Default for TelemetryConfig {
 impl TelemetryConfig {
     /// The same configuration with out-of-range values replaced as the
     /// builder methods document (limits and window at least 1, period at
-    /// least one second, annualisation and balance finite and positive).
+    /// least one second, annualisation and balance finite and positive), and
+    /// invalid constant labels dropped (the builder refuses them up front).
     pub(crate) fn sanitized(mut self) -> Self {
         let defaults = Self::default();
         self.max_agents = self.max_agents.max(1);
@@ -57,6 +89,15 @@ impl TelemetryConfig {
         }
         self.starting_balance = self.starting_balance.filter(|b| b.is_finite() && *b > 0.0);
         self.var_window = self.var_window.max(1);
+        let mut kept: Vec<(String, String)> = Vec::new();
+        for (name, value) in std::mem::take(&mut self.constant_labels) {
+            if validate_constant_label(&name, &value).is_ok()
+                && kept.iter().all(|(n, _)| *n != name)
+            {
+                kept.push((name, value));
+            }
+        }
+        self.constant_labels = kept;
         self
     }
 }
@@ -121,6 +162,51 @@ impl TelemetryBuilder {
         self
     }
 
+    /// Tolerance for equity samples stamped slightly out of order (see
+    /// [`TelemetryConfig::equity_clock_tolerance`]).
+    pub fn equity_clock_tolerance(mut self, tolerance: Duration) -> Self {
+        self.config.equity_clock_tolerance = tolerance;
+        self
+    }
+
+    /// What the telemetry stands for (see [`Role`]).
+    pub fn role(mut self, role: Role) -> Self {
+        self.config.role = role;
+        self
+    }
+
+    /// Adds a constant label to every series of this telemetry, e.g.
+    /// `("account", "live-1")`, so that two telemetries (two accounts) on one
+    /// endpoint give distinct series.
+    ///
+    /// # Errors
+    /// [`LabelError`] when the name is not a Prometheus label name, is
+    /// reserved (`job`, `instance`, `le`, `quantile`, or a catalogue label
+    /// such as `agent`), is given twice, or the value is empty, longer than
+    /// [`MAX_CONSTANT_LABEL_BYTES`](super::MAX_CONSTANT_LABEL_BYTES) or holds
+    /// a control character.
+    ///
+    /// ```
+    /// use velocity_metrics::Telemetry;
+    /// let builder = Telemetry::builder().label("account", "live-1")?;
+    /// assert!(Telemetry::builder().label("bad-key", "x").is_err());
+    /// # drop(builder);
+    /// # Ok::<(), velocity_metrics::LabelError>(())
+    /// ```
+    pub fn label(mut self, name: &str, value: &str) -> Result<Self, LabelError> {
+        let mut labels = self.config.constant_labels.clone();
+        labels.push((name.to_owned(), value.to_owned()));
+        validate_constant_labels(&labels)?;
+        self.config.constant_labels = labels;
+        Ok(self)
+    }
+
+    /// The configuration built so far.
+    #[must_use]
+    pub fn current_config(&self) -> &TelemetryConfig {
+        &self.config
+    }
+
     /// Replaces the whole configuration.
     pub fn config(mut self, config: TelemetryConfig) -> Self {
         self.config = config;
@@ -131,7 +217,7 @@ impl TelemetryBuilder {
     /// `metrics` recorder (install the exporter first).
     #[must_use]
     pub fn build(self) -> Telemetry {
-        Telemetry::new(self.config, Sink::Global)
+        Telemetry::new(self.config, SinkTarget::Global)
     }
 
     /// Builds a telemetry that registers its series with `recorder` only:
@@ -139,7 +225,7 @@ impl TelemetryBuilder {
     /// globals.
     #[must_use]
     pub fn build_with_recorder(self, recorder: Arc<dyn Recorder + Send + Sync>) -> Telemetry {
-        Telemetry::new(self.config, Sink::Local(recorder))
+        Telemetry::new(self.config, SinkTarget::Local(recorder))
     }
 }
 
@@ -156,6 +242,12 @@ mod tests {
             periods_per_year: f64::NAN,
             starting_balance: Some(-5.0),
             var_window: 0,
+            constant_labels: vec![
+                ("account".into(), "a".into()),
+                ("bad-key".into(), "x".into()),
+                ("account".into(), "b".into()),
+            ],
+            ..TelemetryConfig::default()
         }
         .sanitized();
         assert_eq!(
@@ -165,6 +257,10 @@ mod tests {
         assert_eq!(config.return_period, Duration::from_secs(1));
         assert!((config.periods_per_year - 252.0).abs() < f64::EPSILON);
         assert_eq!(config.starting_balance, None);
+        assert_eq!(
+            config.constant_labels,
+            vec![("account".to_owned(), "a".to_owned())]
+        );
     }
 
     #[test]

@@ -1,37 +1,56 @@
 //! Where handles come from: the process-wide `metrics` recorder or an
-//! explicit one, plus lazily registered gauges for values that may be
-//! undefined.
+//! explicit one, with the telemetry's constant labels on every key; plus
+//! lazily registered handles for series that must not exist before their
+//! first value.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use metrics::{Counter, Gauge, Histogram, Key, Recorder};
+use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder};
 
 use crate::catalogue::{MetricDef, metadata};
 
 /// The recorder a [`crate::Telemetry`] registers its handles with.
 #[derive(Clone)]
-pub(crate) enum Sink {
+pub(crate) enum SinkTarget {
     /// Whatever `metrics` has installed globally when a handle is registered.
     Global,
-    /// An explicit recorder owned by this telemetry.
+    /// An explicit recorder.
     Local(Arc<dyn Recorder + Send + Sync>),
+}
+
+/// A recorder plus the constant labels added to every series.
+#[derive(Clone)]
+pub(crate) struct Sink {
+    target: SinkTarget,
+    constant_labels: Arc<[(String, String)]>,
 }
 
 impl fmt::Debug for Sink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Sink::Global => f.write_str("Sink::Global"),
-            Sink::Local(_) => f.write_str("Sink::Local"),
-        }
+        let target = match self.target {
+            SinkTarget::Global => "global",
+            SinkTarget::Local(_) => "local",
+        };
+        f.debug_struct("Sink")
+            .field("target", &target)
+            .field("constant_labels", &self.constant_labels)
+            .finish()
     }
 }
 
 impl Sink {
+    pub(crate) fn new(target: SinkTarget, constant_labels: Vec<(String, String)>) -> Self {
+        Self {
+            target,
+            constant_labels: constant_labels.into(),
+        }
+    }
+
     fn with<T>(&self, f: impl FnOnce(&dyn Recorder) -> T) -> T {
-        match self {
-            Sink::Global => metrics::with_recorder(f),
-            Sink::Local(recorder) => f(recorder.as_ref()),
+        match &self.target {
+            SinkTarget::Global => metrics::with_recorder(f),
+            SinkTarget::Local(recorder) => f(recorder.as_ref()),
         }
     }
 
@@ -40,23 +59,44 @@ impl Sink {
         self.with(crate::catalogue::describe_all);
     }
 
-    pub(crate) fn counter(&self, def: &MetricDef, labels: &[&'static str]) -> Counter {
-        let key = def.key(labels);
-        self.with(|r| r.register_counter(&key, &metadata()))
+    /// The key of `def` for the given label values (in `def.labels` order),
+    /// followed by the constant labels.
+    pub(crate) fn key(&self, def: &MetricDef, values: &[&str]) -> Key {
+        debug_assert_eq!(values.len(), def.labels.len(), "{}", def.name);
+        let mut labels: Vec<Label> = def
+            .labels
+            .iter()
+            .zip(values)
+            .map(|(k, v)| Label::new(*k, (*v).to_owned()))
+            .collect();
+        labels.extend(
+            self.constant_labels
+                .iter()
+                .map(|(k, v)| Label::new(k.clone(), v.clone())),
+        );
+        Key::from_parts(def.name, labels)
     }
 
-    pub(crate) fn gauge(&self, def: &MetricDef, labels: &[&'static str]) -> Gauge {
-        let key = def.key(labels);
-        self.with(|r| r.register_gauge(&key, &metadata()))
+    pub(crate) fn counter(&self, def: &MetricDef, labels: &[&str]) -> Counter {
+        let key = self.key(def, labels);
+        self.counter_for_key(&key)
     }
 
-    pub(crate) fn histogram(&self, def: &MetricDef, labels: &[&'static str]) -> Histogram {
-        let key = def.key(labels);
-        self.with(|r| r.register_histogram(&key, &metadata()))
+    pub(crate) fn gauge(&self, def: &MetricDef, labels: &[&str]) -> Gauge {
+        let key = self.key(def, labels);
+        self.gauge_for_key(&key)
+    }
+
+    fn counter_for_key(&self, key: &Key) -> Counter {
+        self.with(|r| r.register_counter(key, &metadata()))
     }
 
     fn gauge_for_key(&self, key: &Key) -> Gauge {
         self.with(|r| r.register_gauge(key, &metadata()))
+    }
+
+    fn histogram_for_key(&self, key: &Key) -> Histogram {
+        self.with(|r| r.register_histogram(key, &metadata()))
     }
 }
 
@@ -70,9 +110,9 @@ pub(crate) struct LazyGauge {
 }
 
 impl LazyGauge {
-    pub(crate) fn new(def: &MetricDef, labels: &[&'static str]) -> Self {
+    pub(crate) fn new(sink: &Sink, def: &MetricDef, labels: &[&str]) -> Self {
         Self {
-            key: def.key(labels),
+            key: sink.key(def, labels),
             gauge: OnceLock::new(),
         }
     }
@@ -88,6 +128,56 @@ impl LazyGauge {
             (None, Some(gauge)) => gauge.set(f64::NAN),
             (None, None) => {}
         }
+    }
+}
+
+/// A counter registered on first use (or up front with [`Self::register`]),
+/// for series only some processes can supply: a database reader never
+/// counts ticks, so it must not export a fabricated `0`.
+pub(crate) struct LazyCounter {
+    key: Key,
+    counter: OnceLock<Counter>,
+}
+
+impl LazyCounter {
+    pub(crate) fn new(sink: &Sink, def: &MetricDef, labels: &[&str]) -> Self {
+        Self {
+            key: sink.key(def, labels),
+            counter: OnceLock::new(),
+        }
+    }
+
+    /// Registers the series now, at 0 (engines do, so that `increase()` sees
+    /// the first event).
+    pub(crate) fn register(&self, sink: &Sink) {
+        self.counter.get_or_init(|| sink.counter_for_key(&self.key));
+    }
+
+    pub(crate) fn increment(&self, sink: &Sink, n: u64) {
+        self.counter
+            .get_or_init(|| sink.counter_for_key(&self.key))
+            .increment(n);
+    }
+}
+
+/// A histogram registered on first use, so an empty one is never exported.
+pub(crate) struct LazyHistogram {
+    key: Key,
+    histogram: OnceLock<Histogram>,
+}
+
+impl LazyHistogram {
+    pub(crate) fn new(sink: &Sink, def: &MetricDef, labels: &[&str]) -> Self {
+        Self {
+            key: sink.key(def, labels),
+            histogram: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn record(&self, sink: &Sink, value: f64) {
+        self.histogram
+            .get_or_init(|| sink.histogram_for_key(&self.key))
+            .record(value);
     }
 }
 

@@ -1,0 +1,299 @@
+//! Where closed trades accumulate: sharded totals that recording threads
+//! update without touching each other's cache lines, that the publisher reads
+//! without ever blocking a recorder, and one lock-free streak word.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::breakdown::DimensionStats;
+use super::streak_cell::StreakCell;
+use crate::model::{Timeframe, Trade};
+use crate::stats::{Outcome, Streaks, TradeStats};
+use crate::telemetry::{SeqLock, SharedF64, SharedU64, lock};
+
+const TIMEFRAMES: usize = Timeframe::ALL.len();
+
+/// Most shards a telemetry splits its trades into.
+const MAX_SHARDS: usize = 16;
+
+/// Per-label running sums, one field per atomic word.
+#[derive(Debug, Default)]
+struct DimensionCell {
+    trades: SharedU64,
+    wins: SharedU64,
+    losses: SharedU64,
+    net_pnl: SharedF64,
+    gross_profit: SharedF64,
+    gross_loss: SharedF64,
+    confidence_sum: SharedF64,
+    confidence_count: SharedU64,
+}
+
+impl DimensionCell {
+    fn add(&self, outcome: Outcome, pnl: f64, confidence: Option<f64>) {
+        self.trades.add(1);
+        self.net_pnl.add(pnl);
+        match outcome {
+            Outcome::Win => {
+                self.wins.add(1);
+                self.gross_profit.add(pnl);
+            }
+            Outcome::Loss => {
+                self.losses.add(1);
+                self.gross_loss.add(-pnl);
+            }
+            Outcome::Breakeven => {}
+        }
+        if let Some(c) = confidence {
+            self.confidence_sum.add(c);
+            self.confidence_count.add(1);
+        }
+    }
+
+    fn load(&self) -> DimensionStats {
+        DimensionStats {
+            trades: self.trades.get(),
+            wins: self.wins.get(),
+            losses: self.losses.get(),
+            net_pnl: self.net_pnl.get(),
+            gross_profit: self.gross_profit.get(),
+            gross_loss: self.gross_loss.get(),
+            confidence_sum: self.confidence_sum.get(),
+            confidence_count: self.confidence_count.get(),
+        }
+    }
+}
+
+/// The global trade statistics (streaks apart), one field per atomic word.
+#[derive(Debug)]
+struct TotalsCell {
+    wins: SharedU64,
+    losses: SharedU64,
+    breakevens: SharedU64,
+    gross_profit: SharedF64,
+    gross_loss: SharedF64,
+    duration_sum: SharedF64,
+    durations: SharedU64,
+    largest_win: SharedF64,
+    largest_loss: SharedF64,
+    last_closed_at: SharedF64,
+}
+
+impl Default for TotalsCell {
+    fn default() -> Self {
+        Self {
+            wins: SharedU64::default(),
+            losses: SharedU64::default(),
+            breakevens: SharedU64::default(),
+            gross_profit: SharedF64::default(),
+            gross_loss: SharedF64::default(),
+            duration_sum: SharedF64::default(),
+            durations: SharedU64::default(),
+            largest_win: SharedF64::default(),
+            largest_loss: SharedF64::default(),
+            last_closed_at: SharedF64::new(f64::NEG_INFINITY),
+        }
+    }
+}
+
+impl TotalsCell {
+    fn add(&self, outcome: Outcome, trade: &Trade) {
+        let pnl = trade.pnl;
+        match outcome {
+            Outcome::Win => {
+                self.wins.add(1);
+                self.gross_profit.add(pnl);
+                self.largest_win.raise_to(pnl);
+            }
+            Outcome::Loss => {
+                self.losses.add(1);
+                self.gross_loss.add(-pnl);
+                self.largest_loss.raise_to(-pnl);
+            }
+            Outcome::Breakeven => self.breakevens.add(1),
+        }
+        if let Some(secs) = trade.duration_secs {
+            self.duration_sum.add(secs);
+            self.durations.add(1);
+        }
+        self.last_closed_at.raise_to(trade.closed_at);
+    }
+
+    fn load(&self) -> (TradeStats, Option<f64>) {
+        let stats = TradeStats::from_parts(
+            self.wins.get(),
+            self.losses.get(),
+            self.breakevens.get(),
+            self.gross_profit.get(),
+            self.gross_loss.get(),
+            self.duration_sum.get(),
+            self.durations.get(),
+            self.largest_win.get(),
+            self.largest_loss.get(),
+        );
+        let last = self.last_closed_at.get();
+        (stats, last.is_finite().then_some(last))
+    }
+}
+
+/// Where a trade lands in the per-label tables.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TradeSlots {
+    pub(crate) agent: usize,
+    pub(crate) symbol: usize,
+}
+
+/// One shard: its writers take `writer`; readers go through `seqlock` only.
+struct Shard {
+    writer: Mutex<()>,
+    seqlock: SeqLock,
+    totals: TotalsCell,
+    agents: Box<[DimensionCell]>,
+    symbols: Box<[DimensionCell]>,
+    regimes: [DimensionCell; 4],
+    timeframes: [DimensionCell; TIMEFRAMES],
+}
+
+impl Shard {
+    fn new(agent_slots: usize, symbol_slots: usize) -> Self {
+        Self {
+            writer: Mutex::new(()),
+            seqlock: SeqLock::default(),
+            totals: TotalsCell::default(),
+            agents: (0..agent_slots).map(|_| DimensionCell::default()).collect(),
+            symbols: (0..symbol_slots)
+                .map(|_| DimensionCell::default())
+                .collect(),
+            regimes: Default::default(),
+            timeframes: Default::default(),
+        }
+    }
+
+    fn add(&self, outcome: Outcome, trade: &Trade, slots: TradeSlots) {
+        let _writer = lock(&self.writer);
+        self.seqlock.write(|| {
+            self.totals.add(outcome, trade);
+            if let Some(cell) = self.agents.get(slots.agent) {
+                cell.add(outcome, trade.pnl, trade.confidence);
+            }
+            if let Some(cell) = self.symbols.get(slots.symbol) {
+                cell.add(outcome, trade.pnl, None);
+            }
+            if let Some(regime) = trade.regime {
+                self.regimes[regime.index()].add(outcome, trade.pnl, None);
+            }
+            self.timeframes[trade.timeframe.index()].add(outcome, trade.pnl, None);
+        });
+    }
+}
+
+/// A shard on its own cache lines, so threads recording into different
+/// shards never write to a shared line.
+#[repr(align(128))]
+struct PaddedShard(Shard);
+
+/// Order-independent trade totals, merged over the shards.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TradeTotals {
+    pub(crate) all: TradeStats,
+    pub(crate) agents: Vec<DimensionStats>,
+    pub(crate) symbols: Vec<DimensionStats>,
+    pub(crate) regimes: [DimensionStats; 4],
+    pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
+    pub(crate) last_closed_at: Option<f64>,
+}
+
+impl TradeTotals {
+    /// Zeroes every total, sizing the per-label tables once.
+    fn reset(&mut self, agent_slots: usize, symbol_slots: usize) {
+        self.all = TradeStats::new();
+        self.agents.clear();
+        self.agents.resize(agent_slots, DimensionStats::default());
+        self.symbols.clear();
+        self.symbols.resize(symbol_slots, DimensionStats::default());
+        self.regimes = [DimensionStats::default(); 4];
+        self.timeframes = [DimensionStats::default(); TIMEFRAMES];
+        self.last_closed_at = None;
+    }
+}
+
+/// Merges one shard's cells into `into`, each cell read whole.
+fn merge_cells(seqlock: &SeqLock, cells: &[DimensionCell], into: &mut [DimensionStats]) {
+    for (cell, merged) in cells.iter().zip(into.iter_mut()) {
+        if cell.trades.get() == 0 {
+            continue;
+        }
+        merged.merge(&seqlock.read(|| cell.load()));
+    }
+}
+
+thread_local! {
+    static SHARD_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+/// Every closed trade of one telemetry.
+///
+/// Each recording thread sticks to one shard (round-robin on its first
+/// trade), so concurrent recorders do not contend; the shard's writer lock is
+/// only shared by threads that landed on the same shard. The publisher reads
+/// through each shard's seqlock and never blocks a recorder. Streaks need one
+/// global order and live in a single [`StreakCell`].
+pub(crate) struct TradeBook {
+    shards: Box<[PaddedShard]>,
+    streaks: StreakCell,
+}
+
+impl TradeBook {
+    pub(crate) fn new(agent_slots: usize, symbol_slots: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(4, std::num::NonZero::get);
+        let count = cores.next_power_of_two().clamp(4, MAX_SHARDS);
+        Self {
+            shards: (0..count)
+                .map(|_| PaddedShard(Shard::new(agent_slots, symbol_slots)))
+                .collect(),
+            streaks: StreakCell::default(),
+        }
+    }
+
+    fn shard(&self) -> &Shard {
+        let hint = SHARD_HINT.with(|hint| {
+            if hint.get() == usize::MAX {
+                hint.set(NEXT_SHARD.fetch_add(1, Ordering::Relaxed));
+            }
+            hint.get()
+        });
+        &self.shards[hint % self.shards.len()].0
+    }
+
+    /// Records a validated trade.
+    pub(crate) fn record(&self, trade: &Trade, slots: TradeSlots) {
+        let Some(outcome) = Outcome::of(trade.pnl) else {
+            return;
+        };
+        self.streaks.record(outcome);
+        self.shard().add(outcome, trade, slots);
+    }
+
+    /// Merges every shard into `into` (reusing its tables) and returns the
+    /// streaks.
+    pub(crate) fn snapshot(&self, into: &mut TradeTotals) -> Streaks {
+        let first = &self.shards[0].0;
+        into.reset(first.agents.len(), first.symbols.len());
+        for shard in &self.shards {
+            let shard = &shard.0;
+            let (all, last) = shard.seqlock.read(|| shard.totals.load());
+            into.all.merge_totals(&all);
+            into.last_closed_at = match (into.last_closed_at, last) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            merge_cells(&shard.seqlock, &shard.agents, &mut into.agents);
+            merge_cells(&shard.seqlock, &shard.symbols, &mut into.symbols);
+            merge_cells(&shard.seqlock, &shard.regimes, &mut into.regimes);
+            merge_cells(&shard.seqlock, &shard.timeframes, &mut into.timeframes);
+        }
+        self.streaks.load()
+    }
+}
