@@ -15,12 +15,11 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use velocity_metrics::Telemetry;
 use velocity_metrics::backfill::{self, Follower, OpenMetricsOptions, Progress, ReplayOptions};
 use velocity_metrics::exporter::ExporterBuilder;
+use velocity_metrics::{Role, Telemetry};
 
 #[derive(Debug, Default)]
 struct Options {
@@ -108,44 +107,56 @@ fn write_history(
     Ok(())
 }
 
+/// Restores the database into a telemetry, then prints it (no `--port`) or
+/// serves it. A served exporter starts not ready and is marked ready only
+/// once the restored state is in place, so no scrape ever sees counters
+/// lower than the database's (a false reset for Prometheus).
 fn restore_and_follow(options: &Options, db: &std::path::Path) -> Result<(), String> {
-    let mut builder = Telemetry::builder();
+    let mut builder = Telemetry::builder().role(Role::DatabaseReader);
     if let Some(balance) = options.starting_balance {
         builder = builder.starting_balance(balance);
     }
-    let recorder = Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
-    let handle = recorder.handle();
     let exporter = match options.port {
         Some(port) => Some(
             ExporterBuilder::new()
                 .port(port)
+                .start_unready()
                 .telemetry(builder.clone())
                 .build()
                 .map_err(|e| e.to_string())?,
         ),
         None => None,
     };
-    let telemetry = match &exporter {
-        Some(exporter) => exporter.telemetry().clone(),
-        None => builder.build_with_recorder(recorder),
+    if let Some(address) = exporter.as_ref().and_then(|e| e.listen_address()) {
+        eprintln!("listening on http://{address}/metrics (503 until the restore is done)");
+    }
+    let printed = match &exporter {
+        Some(_) => None,
+        None => Some(
+            ExporterBuilder::new()
+                .telemetry(builder)
+                .build_embedded()
+                .map_err(|e| e.to_string())?,
+        ),
     };
+    let target = exporter
+        .as_ref()
+        .or(printed.as_ref())
+        .ok_or("no telemetry")?;
     let mut show = |p: Progress| eprintln!("read {}/{} rows", p.rows_done, p.rows_total);
     let mut replay = ReplayOptions::new().progress(&mut show).every_rows(250_000);
     if let Some(balance) = options.starting_balance {
         replay = replay.starting_balance(balance);
     }
     let (mut follower, report) =
-        Follower::start(db, &telemetry, replay).map_err(|e| e.to_string())?;
+        Follower::start(db, target.telemetry(), replay).map_err(|e| e.to_string())?;
     eprintln!("{report}");
-    match (&exporter, options.follow) {
-        (None, None) => {
-            telemetry.publish();
-            print!("{}", handle.render());
-            return Ok(());
-        }
-        (Some(exporter), _) => eprintln!("serving http://{}/metrics", exporter.listen_address()),
-        (None, Some(_)) => {}
+    target.set_ready();
+    if exporter.is_none() && options.follow.is_none() {
+        print!("{}", target.render());
+        return Ok(());
     }
+    eprintln!("restored; serving");
     let interval = options.follow.unwrap_or(Duration::from_secs(3600));
     loop {
         std::thread::sleep(interval);

@@ -138,7 +138,6 @@ fn main() -> ExitCode {
         .periods_per_year(252.0);
     let exporter = match ExporterBuilder::new()
         .port(options.port)
-        .publish_interval(Duration::from_millis(500))
         .telemetry(telemetry_config)
         .install()
     {
@@ -148,10 +147,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "serving http://{}/metrics (simulated engine)",
-        exporter.listen_address()
-    );
+    if let Some(address) = exporter.listen_address() {
+        println!("serving http://{address}/metrics (simulated engine)");
+    }
     match simulate(exporter.telemetry(), options.duration) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -71,11 +71,11 @@ pub mod recorders;
 pub mod stats;
 pub mod telemetry;
 
-pub use error::{AlreadyInstalled, LabelError, ParseError, RecordError};
+pub use error::{AlreadyInstalled, LabelError, MAX_ABS_AMOUNT, ParseError, RecordError};
 pub use global::*;
 pub use model::{Agent, Regime, Severity, Side, Symbol, Timeframe, Trade};
 pub use recorders::{PhysicsReading, RlSnapshot};
-pub use telemetry::{PublisherGuard, Telemetry, TelemetryBuilder, TelemetryConfig};
+pub use telemetry::{PublisherGuard, Role, Telemetry, TelemetryBuilder, TelemetryConfig};
 
 /// The README's Rust examples compile and run as doctests.
 #[cfg(doctest)]

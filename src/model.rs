@@ -10,6 +10,7 @@ mod regime;
 mod trade;
 
 pub use enums::{Severity, Side, Timeframe};
-pub use label::{Agent, MAX_INTERNED_NAMES, MAX_LABEL_BYTES, Symbol};
+pub(crate) use label::LabelValue;
+pub use label::{Agent, MAX_LABEL_BYTES, Symbol};
 pub use regime::Regime;
 pub use trade::Trade;

@@ -5,6 +5,7 @@
 //! - **Trade-level**, over closed-trade P&L: [`TradeStats`] (win rate,
 //!   profit factor, payoff, expectancy, streaks, extremes, durations).
 //! - **Time-level**, over a series sampled on a fixed clock:
+//!   [`PeriodReturns`] (complete fixed-period returns from equity samples),
 //!   [`ReturnStats`] (Sharpe, Sortino, volatility, CAGR), [`DrawdownTracker`]
 //!   (peak and drawdown of an equity curve), [`ReturnWindow`] (historical value at risk
 //!   and expected shortfall over a bounded window), and the [`calmar`],
@@ -38,6 +39,7 @@
 pub mod drawdown;
 pub mod moments;
 pub mod oscillator;
+pub mod periods;
 pub mod ratios;
 pub mod return_window;
 pub mod returns;
@@ -47,8 +49,9 @@ pub mod trade_stats;
 pub use drawdown::DrawdownTracker;
 pub use moments::RunningMoments;
 pub use oscillator::{Oscillator, from_ar2, to_ar2};
+pub use periods::PeriodReturns;
 pub use ratios::{calmar, kelly_fraction, recovery_factor};
-pub use return_window::{ReturnWindow, percentile_linear};
+pub use return_window::{ReturnWindow, percentile_linear, tail_risk_of_sorted};
 pub use returns::ReturnStats;
 pub use streaks::{Outcome, Streaks};
 pub use trade_stats::TradeStats;

@@ -34,6 +34,45 @@ fn eurusd(pnl: f64) -> Trade {
 }
 
 #[test]
+fn amounts_that_would_overflow_an_accumulator_are_refused_and_counted() {
+    let (t, h) = telemetry_with(Telemetry::builder());
+    t.record_trade(&eurusd(25.0)).unwrap();
+    for _ in 0..2 {
+        assert!(matches!(
+            t.record_trade(&eurusd(1e308)),
+            Err(RecordError::OutOfRange { field: "pnl", .. })
+        ));
+    }
+    assert!(matches!(
+        t.record_equity(1e308, 1e308, 1.0),
+        Err(RecordError::OutOfRange {
+            field: "balance",
+            ..
+        })
+    ));
+    t.record_trade(&eurusd(velocity_metrics::MAX_ABS_AMOUNT))
+        .unwrap();
+    let s = scrape(&t, &h);
+    for name in [
+        "velocitytrader_pnl_total",
+        "velocitytrader_gross_profit",
+        "velocitytrader_avg_win",
+        "velocitytrader_avg_trade_pnl",
+    ] {
+        let value = s.value(name, &[]).unwrap();
+        assert!(value.is_finite(), "{name} = {value}");
+    }
+    assert_eq!(s.value("velocitytrader_trades_total", &[]), Some(2.0));
+    assert_eq!(
+        s.value(
+            "velocitytrader_rejected_events_total",
+            &[("reason", "out_of_range")]
+        ),
+        Some(3.0)
+    );
+}
+
+#[test]
 fn invalid_numbers_are_refused_counted_and_leave_statistics_exact() {
     let (t, h) = telemetry_with(Telemetry::builder());
     t.record_trade(&eurusd(10.0)).unwrap();
@@ -88,7 +127,8 @@ fn invalid_numbers_are_refused_counted_and_leave_statistics_exact() {
     );
     assert_eq!(
         s.value("velocitytrader_trade_duration_avg_seconds", &[]),
-        Some(0.0)
+        None,
+        "no trade reported a duration: no average, not 0"
     );
     let rejected = |reason| {
         s.value(

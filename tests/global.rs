@@ -24,7 +24,7 @@ fn free_functions_record_into_the_installed_exporter() {
     let second: SocketAddr = ([127, 0, 0, 1], net::free_port()).into();
     assert!(matches!(
         ExporterBuilder::new().listen_address(second).install(),
-        Err(ExporterError::AlreadyInstalled)
+        Err(ExporterError::AlreadyInstalled { .. })
     ));
 
     let eurusd = Symbol::new("EURUSD+").unwrap();

@@ -207,6 +207,40 @@ fn undefined_statistics_have_no_sample_and_infinity_only_where_mathematical() {
 }
 
 #[test]
+fn a_first_sample_at_23h_utc_is_not_a_trading_day() {
+    let (t, h) = telemetry_with(Telemetry::builder().starting_balance(10_000.0));
+    let day = 86_400.0;
+    let midnight = 1_790_000_000.0 - (1_790_000_000.0 % day);
+    // The first hour loses 2 %: annualised as a day it would dominate
+    // Calmar and VaR. It must not count at all.
+    t.record_equity(9_800.0, 9_800.0, midnight - 3600.0)
+        .unwrap();
+    let closes = [9_800.0, 9_898.0, 9_996.98, 10_046.964_9];
+    for (i, c) in closes.iter().enumerate() {
+        t.record_equity(*c, *c, midnight + i as f64 * day + 60.0)
+            .unwrap();
+    }
+    let s = scrape(&t, &h);
+    let v = |name: &str| s.value(name, &[]).unwrap_or(f64::NAN);
+    assert_eq!(v("velocitytrader_return_periods_skipped_total"), 1.0);
+    assert_eq!(v("velocitytrader_return_periods_total"), 3.0);
+    // Returns of the three complete days: 0, +1 %, +1 %; their numpy-linear
+    // 5th percentile is a 0.1 % gain (with the first hour's -2 % it would
+    // be a 1.7 % loss).
+    assert!(
+        (v("velocitytrader_var_95") - -0.1).abs() < 1e-9,
+        "VaR from complete days only: {}",
+        v("velocitytrader_var_95")
+    );
+    assert!(
+        v("velocitytrader_calmar_ratio") > 0.0,
+        "{}",
+        v("velocitytrader_calmar_ratio")
+    );
+    assert!(v("velocitytrader_sharpe_ratio") > 0.0);
+}
+
+#[test]
 fn equity_curve_drives_time_statistics_like_empyrical() {
     // Daily returns of NautilusTrader's sharpe_ratio.rs vector; Sharpe 4.48998886412873.
     let returns = [0.01, -0.02, 0.015, -0.005, 0.025];
@@ -214,13 +248,15 @@ fn equity_curve_drives_time_statistics_like_empyrical() {
     let day = 86_400.0;
     let start = 1_790_000_000.0 - (1_790_000_000.0 % day);
     let mut equity: f64 = 10_000.0;
-    t.record_equity(equity, equity, start).unwrap();
+    // The day before: its close is the first return's base (the day itself
+    // is partial and gives no return).
+    t.record_equity(equity, equity, start - 0.5 * day).unwrap();
     for (i, r) in returns.iter().enumerate() {
         equity *= 1.0 + r;
         t.record_equity(equity, equity, start + (i as f64 + 0.5) * day)
             .unwrap();
     }
-    t.record_equity(equity, equity, start + 6.0 * day).unwrap(); // closes the last period
+    t.record_equity(equity, equity, start + 5.5 * day).unwrap(); // closes the last period
     let s = scrape(&t, &h);
     let v = |name: &str| {
         s.value(name, &[])
@@ -232,6 +268,7 @@ fn equity_curve_drives_time_statistics_like_empyrical() {
         v("velocitytrader_sharpe_ratio")
     );
     assert_eq!(v("velocitytrader_return_periods_total"), 5.0);
+    assert_eq!(v("velocitytrader_return_periods_skipped_total"), 1.0);
     // Peak after day 1 is 10100, trough 10100*0.98 → 2 % drawdown.
     assert!((v("velocitytrader_max_drawdown") - 2.0).abs() < 1e-9);
     assert!(

@@ -6,6 +6,11 @@ use super::report::{Adjustment, ReplayReport, SkipReason};
 use super::rows::{ErrorRow, TradeRow};
 use crate::telemetry::Telemetry;
 
+/// Most empty return periods filled with the held balance between two
+/// consecutive trades; a longer quiet spell stays a gap (its periods are
+/// counted as skipped rather than filled).
+const MAX_HELD_PERIODS: u64 = 1_000_000;
+
 /// Balance rebuilt from closed P&L.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct EquityFeed {
@@ -22,7 +27,12 @@ pub(crate) struct Applier {
 
 impl Applier {
     /// `starting_balance`: rebuild an equity curve from it, or not at all.
-    pub(crate) fn new(telemetry: &Telemetry, starting_balance: Option<f64>) -> Self {
+    /// `errors`: the error log will be read, so the error counters are true
+    /// from 0 and are registered now.
+    pub(crate) fn new(telemetry: &Telemetry, starting_balance: Option<f64>, errors: bool) -> Self {
+        if errors {
+            telemetry.register_error_series();
+        }
         Self {
             telemetry: telemetry.clone(),
             equity: starting_balance.map(|balance| EquityFeed {
@@ -59,7 +69,6 @@ impl Applier {
             report.adjust(fix);
         }
         if let Some(feed) = &mut self.equity {
-            feed.balance += trade.pnl;
             let mut at = trade.closed_at;
             if let Some(last) = feed.last_at
                 && at < last
@@ -67,6 +76,8 @@ impl Applier {
                 at = last;
                 report.adjust(Adjustment::EquityTimeClamped);
             }
+            hold_balance_until(&self.telemetry, feed, at, report);
+            feed.balance += trade.pnl;
             feed.last_at = Some(at);
             match self.telemetry.record_equity(feed.balance, feed.balance, at) {
                 Ok(()) => report.equity_samples += 1,
@@ -85,6 +96,39 @@ impl Applier {
                 report.error_logs.recorded += 1;
             }
             Err(reason) => report.skip("error_logs", id, reason),
+        }
+    }
+}
+
+/// A balance rebuilt from closed trades is constant between trades, so each
+/// return period without a trade gets one sample of the held balance (at the
+/// period's start): every period stays complete instead of becoming a gap.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "period indices of real dates are far inside i64 and f64's exact range"
+)]
+fn hold_balance_until(
+    telemetry: &Telemetry,
+    feed: &EquityFeed,
+    at: f64,
+    report: &mut ReplayReport,
+) {
+    let Some(last) = feed.last_at else { return };
+    let period = telemetry.config().return_period.as_secs_f64();
+    let first = (last / period).floor() as i64 + 1;
+    let until = (at / period).floor() as i64;
+    if until < first || (until - first) as u64 >= MAX_HELD_PERIODS {
+        return;
+    }
+    for index in first..=until {
+        let start = index as f64 * period;
+        if telemetry
+            .record_equity(feed.balance, feed.balance, start)
+            .is_ok()
+        {
+            report.equity_samples += 1;
         }
     }
 }

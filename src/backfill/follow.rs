@@ -73,7 +73,7 @@ impl Follower {
         mut options: ReplayOptions<'_>,
     ) -> Result<(Self, ReplayReport), BackfillError> {
         let db = Database::open(path, options.busy_timeout)?;
-        let mut applier = Applier::new(telemetry, options.starting_balance);
+        let mut applier = Applier::new(telemetry, options.starting_balance, options.errors);
         let report = replay_into(&db, &mut applier, &mut options)?;
         let follower = Self {
             db,
@@ -102,7 +102,7 @@ impl Follower {
         db.snapshot(|conn| schema::check(&db, conn, options.errors))?;
         Ok(Self {
             db,
-            applier: Applier::new(telemetry, options.starting_balance),
+            applier: Applier::new(telemetry, options.starting_balance, options.errors),
             decoder: TradeDecoder::new(),
             watermark,
             errors: options.errors,

@@ -133,8 +133,9 @@ pub fn write_openmetrics(
     let recorder = Arc::new(SnapshotRecorder::default());
     let telemetry = Telemetry::builder()
         .config(options.config.clone())
+        .role(crate::Role::DatabaseReader)
         .build_with_recorder(Arc::clone(&recorder) as Arc<dyn metrics::Recorder + Send + Sync>);
-    let mut applier = Applier::new(&telemetry, options.config.starting_balance);
+    let mut applier = Applier::new(&telemetry, options.config.starting_balance, options.errors);
     let filter = Filter {
         equity: options.config.starting_balance.is_some(),
         errors: options.errors,

@@ -152,7 +152,7 @@ pub fn replay_with(
     mut options: ReplayOptions<'_>,
 ) -> Result<ReplayReport, BackfillError> {
     let db = Database::open(path, options.busy_timeout)?;
-    let mut applier = Applier::new(telemetry, options.starting_balance);
+    let mut applier = Applier::new(telemetry, options.starting_balance, options.errors);
     replay_into(&db, &mut applier, &mut options)
 }
 

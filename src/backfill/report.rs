@@ -25,7 +25,8 @@ pub enum SkipReason {
         /// The column.
         column: &'static str,
     },
-    /// A number outside its domain (a timestamp before 1970 or after 9999).
+    /// A number outside its domain (a timestamp before 1970 or after 9999,
+    /// a P&L beyond ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT)).
     OutOfRange {
         /// The column.
         column: &'static str,
@@ -64,9 +65,11 @@ impl fmt::Display for SkipReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Adjustment {
-    /// NULL `trade_duration`, recorded as 0 s.
+    /// NULL `trade_duration`: the trade is recorded without a duration (it
+    /// counts in everything but the average duration).
     DurationMissing,
-    /// Negative, infinite or non-numeric `trade_duration`, recorded as 0 s.
+    /// Negative, infinite or non-numeric `trade_duration`: recorded without
+    /// a duration.
     DurationInvalid,
     /// `confidence_score` exactly 0.0, the engine's constant on close rows:
     /// recorded as unknown.
@@ -85,8 +88,8 @@ pub enum Adjustment {
 impl fmt::Display for Adjustment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::DurationMissing => "NULL duration read as 0 s",
-            Self::DurationInvalid => "invalid duration read as 0 s",
+            Self::DurationMissing => "NULL duration read as unknown",
+            Self::DurationInvalid => "invalid duration read as unknown",
             Self::ConfidencePlaceholder => "placeholder confidence 0.0 read as unknown",
             Self::ConfidenceOutOfRange => "confidence outside 0..=1 read as unknown",
             Self::EquityTimeClamped => "equity sample moved to the previous time",

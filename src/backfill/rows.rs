@@ -93,6 +93,9 @@ impl TradeDecoder {
             ValueRef::Null => return Ok(None),
             v => number(v, "pnl")?,
         };
+        if pnl.abs() > crate::error::MAX_ABS_AMOUNT {
+            return Err(SkipReason::OutOfRange { column: "pnl" });
+        }
         let closed_at = timestamp(value(1))?;
         let agent = self.agents.get(text(value(2), "agent_id")?, |raw| {
             label(raw, "agent_id", Agent::new)
@@ -190,12 +193,13 @@ fn label<T, E>(
         .ok_or(SkipReason::InvalidLabel { column })
 }
 
-/// NULL → 0 s (counted); negative, infinite or non-numeric → 0 s (counted).
-fn duration(value: ValueRef<'_>) -> (f64, Option<Adjustment>) {
+/// NULL → unknown (counted); negative, infinite or non-numeric → unknown
+/// (counted). An unknown duration leaves the average duration alone.
+fn duration(value: ValueRef<'_>) -> (Option<f64>, Option<Adjustment>) {
     match number(value, "trade_duration") {
-        Ok(secs) if secs >= 0.0 => (secs, None),
-        Err(SkipReason::Missing { .. }) => (0.0, Some(Adjustment::DurationMissing)),
-        _ => (0.0, Some(Adjustment::DurationInvalid)),
+        Ok(secs) if secs >= 0.0 => (Some(secs), None),
+        Err(SkipReason::Missing { .. }) => (None, Some(Adjustment::DurationMissing)),
+        _ => (None, Some(Adjustment::DurationInvalid)),
     }
 }
 

@@ -249,11 +249,8 @@ pub fn expected_trade(row: &CloseRow) -> Option<velocity_metrics::Trade> {
     if !row.pnl.is_finite() || !row.timestamp.is_finite() {
         return None;
     }
-    let duration = if row.trade_duration.is_finite() && row.trade_duration >= 0.0 {
-        row.trade_duration
-    } else {
-        0.0
-    };
+    let duration =
+        (row.trade_duration.is_finite() && row.trade_duration >= 0.0).then_some(row.trade_duration);
     let c = row.confidence_score;
     let confidence = (c > 0.0 && c <= 1.0).then_some(c);
     Some(Trade {

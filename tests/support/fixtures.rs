@@ -44,20 +44,34 @@ pub fn engine_database(path: &Path, n: usize) -> (Vec<CloseRow>, Vec<Severity>) 
     (in_replay_order(&rows, &ids), severities.to_vec())
 }
 
+/// What a live engine would have recorded: each trade as it closed and, with
+/// a `balance`, the balance after it — plus, like an engine that samples its
+/// balance on a timer, the unchanged balance at the start of every return
+/// period without a trade.
 pub fn record_live(
     telemetry: &Telemetry,
     rows: &[CloseRow],
     errors: &[Severity],
     balance: Option<f64>,
 ) {
+    let period = telemetry.config().return_period.as_secs_f64();
     let mut equity = balance;
+    let mut last_at: Option<f64> = None;
     for trade in rows.iter().filter_map(expected_trade) {
         telemetry.record_trade(&trade).expect("valid trade");
         if let Some(b) = &mut equity {
+            if let Some(last) = last_at {
+                let mut boundary = ((last / period).floor() + 1.0) * period;
+                while boundary <= trade.closed_at {
+                    telemetry.record_equity(*b, *b, boundary).expect("ordered");
+                    boundary += period;
+                }
+            }
             *b += trade.pnl;
             telemetry
                 .record_equity(*b, *b, trade.closed_at)
                 .expect("ordered");
+            last_at = Some(trade.closed_at);
         }
     }
     for &s in errors {
