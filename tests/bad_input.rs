@@ -248,3 +248,107 @@ fn agents_overflow_too() {
         Some(2.0)
     );
 }
+
+#[test]
+fn beyond_the_limit_last_value_series_are_dropped_and_counted_not_mixed() {
+    let (t, h) = telemetry_with(Telemetry::builder().max_symbols(1).max_agents(1));
+    let first = Symbol::new("EURUSD+").unwrap();
+    t.record_quote(first, 1.1, 1.2).unwrap();
+    let reading = PhysicsReading {
+        energy: 1.0,
+        ..PhysicsReading::default()
+    };
+    for (i, name) in ["XAUUSD+", "BTCUSD+", "US30+"].iter().enumerate() {
+        let other = Symbol::new(name).unwrap();
+        t.record_quote(other, 1000.0 * (i as f64 + 1.0), 1000.5 * (i as f64 + 1.0))
+            .unwrap();
+        t.record_regime(other, Timeframe::M5, velocity_metrics::Regime::ALL[i]);
+        t.record_physics(other, Timeframe::M5, &reading).unwrap();
+    }
+    t.set_active_positions(Agent::SNIPER, 1);
+    t.set_active_positions(Agent::BERSERKER, 9); // second agent: beyond the limit
+    t.record_signal(Agent::BERSERKER); // counters still go to the overflow label
+    let s = scrape(&t, &h);
+    for name in [
+        "velocitytrader_symbol_price",
+        "velocitytrader_symbol_spread",
+        "velocitytrader_regime_current",
+        "velocitytrader_regime_changes_total",
+        "velocitytrader_physics_energy",
+        "velocitytrader_agent_active_positions",
+    ] {
+        assert!(
+            s.find(name, &[("symbol", OVERFLOW_LABEL)]).is_empty()
+                && s.find(name, &[("agent", OVERFLOW_LABEL)]).is_empty(),
+            "{name} must not mix instruments or agents under {OVERFLOW_LABEL}"
+        );
+    }
+    assert!(
+        (s.value("velocitytrader_symbol_price", &[("symbol", "EURUSD+")])
+            .unwrap()
+            - 1.15)
+            .abs()
+            < 1e-12
+    );
+    assert_eq!(
+        s.value(
+            "velocitytrader_label_overflow_total",
+            &[("label", "symbol")]
+        ),
+        Some(9.0),
+        "three updates each of three symbols beyond the limit"
+    );
+    assert_eq!(
+        s.value(
+            "velocitytrader_agent_signals_total",
+            &[("agent", OVERFLOW_LABEL)]
+        ),
+        Some(1.0)
+    );
+}
+
+#[test]
+fn label_values_belong_to_each_telemetry_and_never_run_out() {
+    // Two hundred thousand distinct symbols across many short-lived
+    // telemetries: nothing process-wide fills up, creating values never fails.
+    for round in 0..20 {
+        let (t, _) = telemetry_with(Telemetry::builder().max_symbols(8));
+        for i in 0..10_000 {
+            let symbol = Symbol::new(&format!("R{round}S{i}")).unwrap();
+            t.record_trade(&Trade::closed(Agent::SNIPER, symbol, Timeframe::M5, 1.0))
+                .unwrap();
+        }
+    }
+    assert!(Agent::new("still-creatable").is_ok());
+}
+
+#[test]
+fn a_database_reader_exports_no_numbers_only_an_engine_has() {
+    let (t, h) = telemetry_with(Telemetry::builder().role(velocity_metrics::Role::DatabaseReader));
+    t.record_trade(&eurusd(5.0)).unwrap();
+    let s = scrape(&t, &h);
+    for name in [
+        "velocitytrader_ticks_processed_total",
+        "velocitytrader_signals_generated_total",
+        "velocitytrader_uptime_seconds",
+        "velocitytrader_db_query_duration_seconds_count",
+        "velocitytrader_db_query_latency_ms",
+        "velocitytrader_errors_total",
+        "velocitytrader_trade_duration_avg_seconds",
+    ] {
+        assert!(s.find(name, &[]).is_empty(), "{name} must have no sample");
+    }
+    assert_eq!(s.value("velocitytrader_trades_total", &[]), Some(1.0));
+    // An engine has them from the start: zero ticks is a true zero there.
+    let (engine, h) = telemetry_with(Telemetry::builder());
+    let s = scrape(&engine, &h);
+    assert_eq!(
+        s.value("velocitytrader_ticks_processed_total", &[]),
+        Some(0.0)
+    );
+    assert!(s.value("velocitytrader_uptime_seconds", &[]).is_some());
+    assert!(
+        s.find("velocitytrader_db_query_duration_seconds_count", &[])
+            .is_empty()
+    );
+}

@@ -88,3 +88,184 @@ fn concurrent_recording_and_scraping_keep_totals_exact() {
         .sum();
     assert_eq!((by_symbol, by_regime), (total, total));
 }
+
+fn scrape(
+    telemetry: &Telemetry,
+    handle: &metrics_exporter_prometheus::PrometheusHandle,
+) -> exposition::Exposition {
+    telemetry.publish();
+    exposition::parse(&handle.render()).unwrap()
+}
+
+fn fresh() -> (Telemetry, metrics_exporter_prometheus::PrometheusHandle) {
+    let recorder = Arc::new(PrometheusBuilder::new().build_recorder());
+    let handle = recorder.handle();
+    (Telemetry::builder().build_with_recorder(recorder), handle)
+}
+
+/// Streaks of `pnls` in order: (current wins, current losses, max wins, max losses).
+fn streaks_of(pnls: &[f64]) -> [f64; 4] {
+    let (mut w, mut l, mut mw, mut ml) = (0u32, 0u32, 0u32, 0u32);
+    for &p in pnls {
+        if p > 0.0 {
+            w += 1;
+            l = 0;
+            mw = mw.max(w);
+        } else if p < 0.0 {
+            l += 1;
+            w = 0;
+            ml = ml.max(l);
+        } else {
+            w = 0;
+            l = 0;
+        }
+    }
+    [w, l, mw, ml].map(f64::from)
+}
+
+fn published_streaks(s: &exposition::Exposition) -> [f64; 4] {
+    [
+        "velocitytrader_consecutive_wins",
+        "velocitytrader_consecutive_losses",
+        "velocitytrader_consecutive_wins_max",
+        "velocitytrader_consecutive_losses_max",
+    ]
+    .map(|name| s.value(name, &[]).unwrap())
+}
+
+#[test]
+fn two_threads_taking_strict_turns_give_the_streaks_of_the_turn_order() {
+    let (telemetry, handle) = fresh();
+    let symbol = Symbol::new("EURUSD+").unwrap();
+    // W W L L W W L L …: thread 0 records the wins, thread 1 the losses,
+    // each pair of turns handed over through a shared turn counter.
+    let turn = Arc::new((std::sync::Mutex::new(0usize), std::sync::Condvar::new()));
+    const PAIRS: usize = 2000;
+    let workers: Vec<_> = (0..2)
+        .map(|me| {
+            let (telemetry, turn) = (telemetry.clone(), Arc::clone(&turn));
+            thread::spawn(move || {
+                let pnl = if me == 0 { 1.0 } else { -1.0 };
+                for round in 0..PAIRS {
+                    let (lock, ready) = &*turn;
+                    let mut t = ready
+                        .wait_while(lock.lock().unwrap(), |t| *t != round * 2 + me)
+                        .unwrap();
+                    for _ in 0..2 {
+                        let trade = Trade::closed(Agent::SNIPER, symbol, Timeframe::M5, pnl);
+                        telemetry.record_trade(&trade).unwrap();
+                    }
+                    *t += 1;
+                    ready.notify_all();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let s = scrape(&telemetry, &handle);
+    assert_eq!(published_streaks(&s), [0.0, 2.0, 2.0, 2.0]);
+    assert_eq!(
+        s.value("velocitytrader_trades_total", &[]),
+        Some(4.0 * PAIRS as f64)
+    );
+}
+
+#[test]
+fn streaks_under_random_contention_equal_those_of_the_recorded_order() {
+    const THREADS: usize = 4;
+    const PER_THREAD: usize = 5000;
+    let (telemetry, handle) = fresh();
+    let symbol = Symbol::new("XAUUSD+").unwrap();
+    let order = Arc::new(std::sync::Mutex::new(Vec::with_capacity(
+        THREADS * PER_THREAD,
+    )));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|w| {
+            let (telemetry, order) = (telemetry.clone(), Arc::clone(&order));
+            thread::spawn(move || {
+                let mut x = 0x9E37_79B9_7F4A_7C15_u64 ^ (w as u64 + 1);
+                for _ in 0..PER_THREAD {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Mostly long runs per thread, sometimes a breakeven.
+                    let pnl = match x % 10 {
+                        0 => 0.0,
+                        1..=5 => 1.0,
+                        _ => -1.0,
+                    };
+                    let trade = Trade::closed(Agent::BERSERKER, symbol, Timeframe::H1, pnl);
+                    // The lock fixes the global order: record and log it together.
+                    let mut log = order.lock().unwrap();
+                    telemetry.record_trade(&trade).unwrap();
+                    log.push(pnl);
+                    drop(log);
+                    if x % 3 == 0 {
+                        thread::yield_now();
+                    }
+                }
+            })
+        })
+        .collect();
+    let publisher = {
+        let (telemetry, handle) = (telemetry.clone(), handle.clone());
+        thread::spawn(move || {
+            for _ in 0..50 {
+                let s = scrape(&telemetry, &handle);
+                let [cw, cl, mw, ml] = published_streaks(&s);
+                assert!(cw <= mw && cl <= ml, "{cw} {cl} {mw} {ml}");
+            }
+        })
+    };
+    for w in workers {
+        w.join().unwrap();
+    }
+    publisher.join().unwrap();
+    let order = order.lock().unwrap();
+    let s = scrape(&telemetry, &handle);
+    assert_eq!(published_streaks(&s), streaks_of(&order));
+}
+
+#[test]
+fn equity_from_four_threads_with_their_own_clocks_is_never_refused() {
+    let (telemetry, handle) = fresh();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+    };
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let telemetry = telemetry.clone();
+            thread::spawn(move || {
+                for i in 0..25_000 {
+                    let equity = 10_000.0 + f64::from(i % 100);
+                    if w % 2 == 0 {
+                        telemetry.record_equity(equity, equity, now()).unwrap();
+                    } else {
+                        telemetry.record_equity_now(equity, equity).unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let s = scrape(&telemetry, &handle);
+    assert_eq!(
+        s.value(
+            "velocitytrader_rejected_events_total",
+            &[("reason", "out_of_order")]
+        ),
+        Some(0.0)
+    );
+    // A sample genuinely older than the tolerance is still refused.
+    assert!(matches!(
+        telemetry.record_equity(1.0, 1.0, now() - 60.0),
+        Err(velocity_metrics::RecordError::OutOfOrder { .. })
+    ));
+}
