@@ -514,3 +514,16 @@ fn every_family_has_help_with_unit_and_the_catalogue_type() {
         );
     }
 }
+
+#[test]
+fn a_publisher_guard_publishes_once_more_when_dropped() {
+    let (t, h) = telemetry();
+    let guard = t.spawn_publisher(Duration::from_secs(3600));
+    // The first publish ran at start; this trade comes after it.
+    std::thread::sleep(Duration::from_millis(50));
+    t.record_trade(&trade(Agent::SNIPER, "EURUSD+", Timeframe::M5, 4.0))
+        .unwrap();
+    drop(guard);
+    let s = exposition::parse(&h.render()).unwrap();
+    assert_eq!(s.value("velocitytrader_trades_total", &[]), Some(1.0));
+}
