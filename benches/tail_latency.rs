@@ -48,10 +48,19 @@ fn setup() -> Setup {
     let tfs = [Timeframe::M1, Timeframe::M5, Timeframe::M15, Timeframe::H1];
     let trades: Vec<Trade> = (0..960)
         .map(|i| {
-            let agent = if i % 2 == 0 { Agent::BERSERKER } else { Agent::SNIPER };
-            Trade::closed(agent, symbols[i % 30], tfs[i % 4], if i % 3 == 0 { -5.0 } else { 8.0 })
-                .with_regime(Regime::ALL[(i / 4) % 4])
-                .with_duration_secs(60.0)
+            let agent = if i % 2 == 0 {
+                Agent::BERSERKER
+            } else {
+                Agent::SNIPER
+            };
+            Trade::closed(
+                agent,
+                symbols[i % 30],
+                tfs[i % 4],
+                if i % 3 == 0 { -5.0 } else { 8.0 },
+            )
+            .with_regime(Regime::ALL[(i / 4) % 4])
+            .with_duration_secs(60.0)
         })
         .collect();
     let reading = PhysicsReading {
@@ -110,7 +119,11 @@ fn now_secs() -> f64 {
 fn run(setup: &Setup, op: &Op, calls: usize) -> Vec<u32> {
     let stop = Arc::new(AtomicBool::new(false));
     let publisher = {
-        let (telemetry, handle, stop) = (setup.telemetry.clone(), setup.handle.clone(), Arc::clone(&stop));
+        let (telemetry, handle, stop) = (
+            setup.telemetry.clone(),
+            setup.handle.clone(),
+            Arc::clone(&stop),
+        );
         thread::spawn(move || {
             while !stop.load(Ordering::Acquire) {
                 telemetry.publish();
@@ -139,7 +152,10 @@ fn run(setup: &Setup, op: &Op, calls: usize) -> Vec<u32> {
             })
         })
         .collect();
-    let mut all: Vec<u32> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    let mut all: Vec<u32> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
     stop.store(true, Ordering::Release);
     publisher.join().unwrap();
     all.sort_unstable();
@@ -147,10 +163,20 @@ fn run(setup: &Setup, op: &Op, calls: usize) -> Vec<u32> {
 }
 
 /// p50, p99, p99.9, p99.99, max of sorted latencies.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 fn percentiles(sorted: &[u32]) -> [u32; 5] {
     let at = |q: f64| sorted[((sorted.len() as f64 - 1.0) * q).round() as usize];
-    [at(0.5), at(0.99), at(0.999), at(0.9999), *sorted.last().unwrap()]
+    [
+        at(0.5),
+        at(0.99),
+        at(0.999),
+        at(0.9999),
+        *sorted.last().unwrap(),
+    ]
 }
 
 fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
@@ -169,12 +195,14 @@ fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
     let t = s.telemetry.clone();
     let record_equity: Op = Arc::new(move |_, i| {
         let equity = 10_000.0 + (i % 100) as f64;
-        t.record_equity(black_box(equity), black_box(equity), now_secs()).unwrap();
+        t.record_equity(black_box(equity), black_box(equity), now_secs())
+            .unwrap();
     });
     let t = s.telemetry.clone();
     let record_equity_now: Op = Arc::new(move |_, i| {
         let equity = 10_000.0 + (i % 100) as f64;
-        t.record_equity_now(black_box(equity), black_box(equity)).unwrap();
+        t.record_equity_now(black_box(equity), black_box(equity))
+            .unwrap();
     });
     let gauges = Arc::clone(&s.raw_gauges);
     let two_gauges: Op = Arc::new(move |_, i| {
@@ -189,7 +217,8 @@ fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
     let (t, symbols) = (s.telemetry.clone(), Arc::clone(&s.symbols));
     let record_quote: Op = Arc::new(move |th, i| {
         let symbol = symbols[(i + th) % symbols.len()];
-        t.record_quote(symbol, black_box(1.0), black_box(1.1)).unwrap();
+        t.record_quote(symbol, black_box(1.0), black_box(1.1))
+            .unwrap();
     });
     let (t, symbols) = (s.telemetry.clone(), Arc::clone(&s.symbols));
     let reading = PhysicsReading {
@@ -202,7 +231,8 @@ fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
     };
     let record_physics: Op = Arc::new(move |th, i| {
         let symbol = symbols[(i + th) % symbols.len()];
-        t.record_physics(symbol, Timeframe::M5, black_box(&reading)).unwrap();
+        t.record_physics(symbol, Timeframe::M5, black_box(&reading))
+            .unwrap();
     });
     let gauges = Arc::clone(&s.raw_gauges);
     let six_gauges: Op = Arc::new(move |_, _| {
@@ -218,12 +248,42 @@ fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
     let gauges = Arc::clone(&s.raw_gauges);
     let one_gauge: Op = Arc::new(move |_, _| gauges[4].set(black_box(2.0)));
     vec![
-        ("record_trade", record_trade, "10 raw counter increments", ten_counters),
-        ("record_equity (own clock)", record_equity, "2 raw gauge sets", Arc::clone(&two_gauges)),
-        ("record_equity_now", record_equity_now, "2 raw gauge sets", two_gauges),
-        ("record_quote", record_quote, "2 raw gauge sets", two_gauges_quote),
-        ("record_physics", record_physics, "6 raw gauge sets", six_gauges),
-        ("record_regime (unchanged)", record_regime, "1 raw gauge set", one_gauge),
+        (
+            "record_trade",
+            record_trade,
+            "10 raw counter increments",
+            ten_counters,
+        ),
+        (
+            "record_equity (own clock)",
+            record_equity,
+            "2 raw gauge sets",
+            Arc::clone(&two_gauges),
+        ),
+        (
+            "record_equity_now",
+            record_equity_now,
+            "2 raw gauge sets",
+            two_gauges,
+        ),
+        (
+            "record_quote",
+            record_quote,
+            "2 raw gauge sets",
+            two_gauges_quote,
+        ),
+        (
+            "record_physics",
+            record_physics,
+            "6 raw gauge sets",
+            six_gauges,
+        ),
+        (
+            "record_regime (unchanged)",
+            record_regime,
+            "1 raw gauge set",
+            one_gauge,
+        ),
     ]
 }
 

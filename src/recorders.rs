@@ -16,7 +16,7 @@ pub use agent::RlSnapshot;
 pub use market::PhysicsReading;
 pub(crate) use market::{MarketHandles, QuoteHandles};
 pub(crate) use meta::MetaHandles;
-pub(crate) use risk::{EquityBook, publish_risk};
+pub(crate) use risk::{EquityState, publish_risk};
 pub(crate) use system::SystemHandles;
 pub(crate) use trade_book::TradeBook;
 pub(crate) use trading::publish_trades;

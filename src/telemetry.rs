@@ -4,6 +4,7 @@ mod config;
 mod constant_labels;
 mod indexed;
 mod publish;
+mod sample_queue;
 mod seqlock;
 mod sink;
 mod slots;
@@ -17,6 +18,7 @@ pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
 pub(crate) use indexed::IndexedHandles;
 pub use publish::PublisherGuard;
 pub(crate) use publish::{PublishHooks, Stage};
+pub(crate) use sample_queue::SampleQueue;
 pub(crate) use seqlock::{SeqLock, SharedF64, SharedU64};
 pub(crate) use sink::{LazyCounter, LazyGauge, LazyHistogram, Sink, SinkTarget, count_f64};
 pub(crate) use slots::LabelSlots;
@@ -25,7 +27,7 @@ pub use slots::OVERFLOW_LABEL;
 use crate::error::RecordError;
 use crate::model::Timeframe;
 use crate::recorders::{
-    AgentHandles, EquityBook, MarketHandles, MetaHandles, PublishState, QuoteHandles,
+    AgentHandles, EquityState, MarketHandles, MetaHandles, PublishState, QuoteHandles,
     SystemHandles, TradeBook,
 };
 
@@ -36,7 +38,7 @@ pub(crate) struct Inner {
     pub(crate) agents: LabelSlots,
     pub(crate) symbols: LabelSlots,
     pub(crate) trades: TradeBook,
-    pub(crate) equity: Mutex<EquityBook>,
+    pub(crate) equity: EquityState,
     pub(crate) market: IndexedHandles<MarketHandles>,
     pub(crate) quotes: IndexedHandles<QuoteHandles>,
     pub(crate) agent_live: IndexedHandles<AgentHandles>,
@@ -98,7 +100,7 @@ impl Telemetry {
         let symbols = LabelSlots::new(config.max_symbols);
         let inner = Inner {
             trades: TradeBook::new(agents.capacity(), symbols.capacity()),
-            equity: Mutex::new(EquityBook::new(&config)),
+            equity: EquityState::new(&config),
             market: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
             quotes: IndexedHandles::with_capacity(symbols.capacity()),
             agent_live: IndexedHandles::with_capacity(agents.capacity()),

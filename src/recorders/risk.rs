@@ -1,6 +1,8 @@
 //! Account and equity curve: drawdown, Sharpe, Sortino, Calmar, VaR,
 //! recovery factor, exposure.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::PublishState;
@@ -9,20 +11,125 @@ use crate::error::{RecordError, amount, finite, non_negative};
 use crate::stats::{
     DrawdownTracker, PeriodReturns, ReturnStats, ReturnWindow, ratios, tail_risk_of_sorted,
 };
-use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, TelemetryConfig, lock};
+use crate::telemetry::{Inner, LazyGauge, SampleQueue, Sink, Telemetry, TelemetryConfig, lock};
 
 /// VaR / expected-shortfall confidence of `velocitytrader_var_95`.
 const VAR_CONFIDENCE: f64 = 0.95;
 
-/// Equity-curve state, updated under one lock per sample.
+/// Samples a recorder may queue before it applies them itself.
+const QUEUED_SAMPLES: usize = 256;
+
+/// The equity curve and the way samples reach it.
+///
+/// Samples must be applied in one order, but recorders must never wait for
+/// each other: a recorder checks its sample, queues it, and applies every
+/// queued sample only if the book's lock is free (otherwise the holder
+/// applies it). The publisher applies what is queued before it reads. A
+/// sample's order is its place in the queue; its time must not be older than
+/// the latest time accepted by more than the tolerance.
+#[derive(Debug)]
+pub(crate) struct EquityState {
+    book: Mutex<EquityBook>,
+    queue: SampleQueue,
+    /// Latest sample time accepted (f64 bits), for the order check.
+    latest_at: AtomicU64,
+    tolerance_secs: f64,
+    /// Open exposure in percent of equity (f64 bits; NaN until reported).
+    exposure_percent: AtomicU64,
+}
+
+impl EquityState {
+    pub(crate) fn new(config: &TelemetryConfig) -> Self {
+        Self {
+            book: Mutex::new(EquityBook::new(config)),
+            queue: SampleQueue::with_capacity(QUEUED_SAMPLES),
+            latest_at: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
+            tolerance_secs: config.equity_clock_tolerance.as_secs_f64(),
+            exposure_percent: AtomicU64::new(f64::NAN.to_bits()),
+        }
+    }
+
+    /// Accepts `at` unless it is older than the latest accepted time by more
+    /// than the tolerance (then returns that latest time).
+    fn admit(&self, at: f64) -> Result<(), f64> {
+        let mut latest_bits = self.latest_at.load(Ordering::Acquire);
+        loop {
+            let latest = f64::from_bits(latest_bits);
+            if at < latest - self.tolerance_secs {
+                return Err(latest);
+            }
+            if at <= latest {
+                return Ok(());
+            }
+            match self.latest_at.compare_exchange_weak(
+                latest_bits,
+                at.to_bits(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(current) => latest_bits = current,
+            }
+        }
+    }
+
+    /// Queues a checked sample and applies the queue if nobody else is.
+    fn submit(&self, balance: f64, equity: f64, at: f64) {
+        let sample = [balance.to_bits(), equity.to_bits(), at.to_bits()];
+        if !self.queue.push(sample) {
+            // Full: whoever holds the book is applying; wait for it, then
+            // apply everything queued before this sample.
+            let mut book = lock(&self.book);
+            self.apply_queued(&mut book, usize::MAX);
+            book.record(balance, equity, at);
+            return;
+        }
+        for _ in 0..2 {
+            let mut book = match self.book.try_lock() {
+                Ok(book) => book,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return,
+            };
+            let applied = self.apply_queued(&mut book, QUEUED_SAMPLES);
+            drop(book);
+            if applied == 0 || self.queue.queued() == 0 {
+                return;
+            }
+        }
+    }
+
+    /// Applies up to `limit` queued samples in order; returns how many.
+    fn apply_queued(&self, book: &mut EquityBook, limit: usize) -> usize {
+        let mut applied = 0;
+        while applied < limit {
+            let Some([balance, equity, at]) = self.queue.pop() else {
+                break;
+            };
+            book.record(
+                f64::from_bits(balance),
+                f64::from_bits(equity),
+                f64::from_bits(at),
+            );
+            applied += 1;
+        }
+        applied
+    }
+
+    /// The book with every completed sample applied, for the publisher.
+    fn settled(&self) -> std::sync::MutexGuard<'_, EquityBook> {
+        let mut book = lock(&self.book);
+        self.apply_queued(&mut book, usize::MAX);
+        book
+    }
+}
+
+/// Equity-curve state, updated by one thread at a time (see [`EquityState`]).
 #[derive(Debug)]
 pub(crate) struct EquityBook {
     clock: PeriodReturns,
-    tolerance_secs: f64,
     starting_balance: Option<f64>,
     balance: Option<f64>,
     equity: Option<f64>,
-    exposure_percent: Option<f64>,
     last_at: Option<f64>,
     initial_equity: Option<f64>,
     drawdown: DrawdownTracker,
@@ -34,11 +141,9 @@ impl EquityBook {
     pub(crate) fn new(config: &TelemetryConfig) -> Self {
         Self {
             clock: PeriodReturns::new(config.return_period.as_secs_f64()),
-            tolerance_secs: config.equity_clock_tolerance.as_secs_f64(),
             starting_balance: config.starting_balance,
             balance: None,
             equity: None,
-            exposure_percent: None,
             last_at: None,
             initial_equity: None,
             drawdown: DrawdownTracker::new(),
@@ -47,18 +152,10 @@ impl EquityBook {
         }
     }
 
-    /// The time to record a sample stamped `at` under, or the refusal.
-    fn accept_time(&self, at: f64) -> Result<f64, RecordError> {
-        match self.last_at {
-            Some(previous) if at < previous - self.tolerance_secs => {
-                Err(RecordError::OutOfOrder { at, previous })
-            }
-            Some(previous) => Ok(at.max(previous)),
-            None => Ok(at),
-        }
-    }
-
+    /// Applies one sample; a time slightly older than the previous one
+    /// (within the tolerance the recorder checked) is taken as simultaneous.
     fn record(&mut self, balance: f64, equity: f64, at: f64) {
+        let at = self.last_at.map_or(at, |last| at.max(last));
         if self.equity.is_none() {
             let initial = self.starting_balance.unwrap_or(equity);
             self.initial_equity = Some(initial);
@@ -111,33 +208,29 @@ impl Telemetry {
     pub fn record_equity(&self, balance: f64, equity: f64, at: f64) -> Result<(), RecordError> {
         self.check_equity(balance, equity)?;
         finite("at", at).map_err(|e| self.reject(e))?;
-        let mut book = lock(&self.inner.equity);
-        let at = match book.accept_time(at) {
-            Ok(at) => at,
-            Err(error) => {
-                drop(book);
-                return Err(self.reject(error));
-            }
-        };
-        book.record(balance, equity, at);
+        let state = &self.inner.equity;
+        state
+            .admit(at)
+            .map_err(|previous| self.reject(RecordError::OutOfOrder { at, previous }))?;
+        state.submit(balance, equity, at);
         Ok(())
     }
 
-    /// Records an account snapshot stamped with the current time, taken
-    /// while holding the equity lock: samples from any number of threads are
-    /// then in order by construction and never refused as out of order (a
-    /// wall clock that steps back is clamped to the previous stamp).
+    /// Records an account snapshot stamped with the current time. Samples
+    /// from any number of threads are never refused as out of order: each
+    /// takes effect in the order the calls do, and a stamp older than the
+    /// one before it (a thread descheduled between reading the clock and
+    /// queueing, or a wall clock that steps back) is taken as simultaneous.
     ///
     /// # Errors
     /// [`RecordError`] for NaN, ±Inf or out-of-bound amounts; the sample is
     /// then ignored and the refusal counted.
     pub fn record_equity_now(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
         self.check_equity(balance, equity)?;
-        let mut book = lock(&self.inner.equity);
-        let at = book
-            .last_at
-            .map_or_else(now_unix_secs, |last| now_unix_secs().max(last));
-        book.record(balance, equity, at);
+        let state = &self.inner.equity;
+        let at = now_unix_secs();
+        let _ = state.admit(at);
+        state.submit(balance, equity, at);
         Ok(())
     }
 
@@ -147,7 +240,10 @@ impl Telemetry {
     /// [`RecordError`] for a NaN, infinite or negative value.
     pub fn set_risk_exposure(&self, percent_of_equity: f64) -> Result<(), RecordError> {
         let value = non_negative("risk_exposure", percent_of_equity).map_err(|e| self.reject(e))?;
-        lock(&self.inner.equity).exposure_percent = Some(value);
+        self.inner
+            .equity
+            .exposure_percent
+            .store(value.to_bits(), Ordering::Release);
         Ok(())
     }
 }
@@ -227,7 +323,7 @@ impl EquityBook {
         RiskValues {
             balance: self.balance,
             equity: self.equity,
-            exposure_percent: self.exposure_percent,
+            exposure_percent: None,
             current_drawdown_percent: self.drawdown.current().map(|d| d * 100.0),
             max_drawdown_percent: max_drawdown.map(|d| d * 100.0),
             sharpe: self.returns.sharpe(periods_per_year),
@@ -247,8 +343,10 @@ impl EquityBook {
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let h = &mut state.risk;
     let values = {
-        let book = lock(&inner.equity);
-        let values = book.values(inner.config.periods_per_year);
+        let book = inner.equity.settled();
+        let mut values = book.values(inner.config.periods_per_year);
+        let exposure = f64::from_bits(inner.equity.exposure_percent.load(Ordering::Acquire));
+        values.exposure_percent = (!exposure.is_nan()).then_some(exposure);
         if values.periods != h.tail.0 {
             h.window.clear();
             book.window.copy_into(&mut h.window);
