@@ -43,10 +43,21 @@ fn substitute(expr: &str) -> String {
         .replace("$__rate_interval", "10s")
         .replace("$__interval", "2s")
         .replace("$__range", "1m");
-    for var in ["instance", "agent", "symbol", "timeframe"] {
+    // "All" as each variable's allValue: `.+` for the target labels, `.*`
+    // for labels a series may lack (fleet identity, breakdowns).
+    for (var, all) in [
+        ("job", ".+"),
+        ("instance", ".+"),
+        ("engine", ".*"),
+        ("account", ".*"),
+        ("mode", ".*"),
+        ("agent", ".*"),
+        ("symbol", ".*"),
+        ("timeframe", ".*"),
+    ] {
         out = out
-            .replace(&format!("${{{var}}}"), ".*")
-            .replace(&format!("${var}"), ".*");
+            .replace(&format!("${{{var}}}"), all)
+            .replace(&format!("${var}"), all);
     }
     out
 }

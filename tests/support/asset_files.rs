@@ -64,7 +64,16 @@ pub fn substitute(expr: &str) -> String {
         .replace("$__rate_interval", "5m")
         .replace("$__interval", "1m")
         .replace("$__range", "1h");
-    for var in ["instance", "agent", "symbol", "timeframe"] {
+    for var in [
+        "job",
+        "instance",
+        "engine",
+        "account",
+        "mode",
+        "agent",
+        "symbol",
+        "timeframe",
+    ] {
         out = out
             .replace(&format!("${{{var}}}"), &format!("VAR_{var}"))
             .replace(&format!("${var}"), &format!("VAR_{var}"));

@@ -392,7 +392,7 @@ pub fn grafana_units(unit: Unit) -> &'static [&'static str] {
         Unit::Seconds => &["s", "dtdurations"],
         Unit::Milliseconds => &["ms"],
         Unit::Count => &["short", "none"],
-        Unit::RadiansPerSecond => &["suffix: rad/s"],
+        Unit::RadiansPerSecond => &["rotrads"],
         Unit::Timestamp => &["dateTimeAsIso", "dateTimeFromNow"],
         _ => &["none", "short"],
     }
