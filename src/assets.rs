@@ -53,6 +53,7 @@ assets![
     "dashboards/velocitytrader-system.json",
     "dashboards/provisioning/datasources/velocitytrader.yml",
     "dashboards/provisioning/dashboards/velocitytrader.yml",
+    "dashboards/.lint",
     "alerts/velocitytrader.rules.yml",
     "alerts/velocitytrader.test.yml",
     "alerts/runbooks/velocitytrader.md",
