@@ -75,7 +75,7 @@ fn every_alert_has_a_runbook_section_with_meaning_causes_checks_and_actions() {
             None => errors.push(format!("{name}: no `## {name}` section in {RUNBOOK}")),
         }
     }
-    for (_, (heading, _)) in &sections {
+    for (heading, _) in sections.values() {
         if !alerts.contains(heading) {
             errors.push(format!("runbook section `{heading}` names no alert"));
         }
