@@ -16,6 +16,14 @@
 
 use std::time::Duration;
 
+#[path = "grafana_units.rs"]
+mod grafana_units;
+#[path = "lint_exceptions.rs"]
+mod lint_exceptions;
+
+pub use grafana_units::VALID_UNITS;
+pub use lint_exceptions::exceptions;
+
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{self, Expr, VectorSelector};
 use serde_json::Value as Json;
@@ -44,41 +52,6 @@ const GLOBALS: [(&str, &str); 7] = [
     ("__auto", "12345s"),
 ];
 const RATE_INTERVAL: Duration = Duration::from_secs(8_869_990);
-
-/// Units Grafana knows (`lint/rule_panel_units.go`).
-#[rustfmt::skip]
-pub const VALID_UNITS: &[&str] = &[
-    "none", "string", "short", "percent", "percentunit", "humidity", "dB", "hex0x", "hex", "sci",
-    "locale", "pixel", "accMS2", "accFS2", "accG", "degree", "radian", "grad", "arcmin", "arcsec",
-    "areaM2", "areaF2", "areaMI2", "flops", "mflops", "gflops", "tflops", "pflops", "eflops",
-    "zflops", "yflops", "ppm", "conppb", "conngm3", "conngNm3", "conμgm3", "conμgNm3", "conmgm3",
-    "conmgNm3", "congm3", "congNm3", "conmgdL", "conmmolL", "currencyUSD", "currencyGBP",
-    "currencyEUR", "currencyJPY", "currencyRUB", "currencyUAH", "currencyBRL", "currencyDKK",
-    "currencyISK", "currencyNOK", "currencySEK", "currencyCZK", "currencyCHF", "currencyPLN",
-    "currencyBTC", "currencymBTC", "currencyμBTC", "currencyZAR", "currencyINR", "currencyKRW",
-    "currencyIDR", "currencyPHP", "currencyVND", "bytes", "decbytes", "bits", "decbits", "kbytes",
-    "deckbytes", "mbytes", "decmbytes", "gbytes", "decgbytes", "tbytes", "dectbytes", "pbytes",
-    "decpbytes", "pps", "binBps", "Bps", "binbps", "bps", "KiBs", "Kibits", "KBs", "Kbits", "MiBs",
-    "Mibits", "MBs", "Mbits", "GiBs", "Gibits", "GBs", "Gbits", "TiBs", "Tibits", "TBs", "Tbits",
-    "PiBs", "Pibits", "PBs", "Pbits", "dateTimeAsIso", "dateTimeAsIsoNoDateIfToday",
-    "dateTimeAsUS", "dateTimeAsUSNoDateIfToday", "dateTimeAsLocal", "dateTimeAsLocalNoDateIfToday",
-    "dateTimeAsSystem", "dateTimeFromNow", "watt", "kwatt", "megwatt", "gwatt", "mwatt", "Wm2",
-    "voltamp", "kvoltamp", "voltampreact", "kvoltampreact", "watth", "watthperkg", "kwatth",
-    "kwattm", "amph", "kamph", "mamph", "joule", "ev", "amp", "kamp", "mamp", "volt", "kvolt",
-    "mvolt", "dBm", "ohm", "kohm", "Mohm", "farad", "µfarad", "nfarad", "pfarad", "ffarad",
-    "henry", "mhenry", "µhenry", "lumens", "flowgpm", "flowcms", "flowcfs", "flowcfm", "litreh",
-    "flowlpm", "flowmlpm", "lux", "forceNm", "forcekNm", "forceN", "forcekN", "Hs", "KHs", "MHs",
-    "GHs", "THs", "PHs", "EHs", "massmg", "massg", "masslb", "masskg", "masst", "lengthmm",
-    "lengthin", "lengthft", "lengthm", "lengthkm", "lengthmi", "pressurembar", "pressurebar",
-    "pressurekbar", "pressurepa", "pressurehpa", "pressurekpa", "pressurehg", "pressurepsi",
-    "radbq", "radci", "radgy", "radrad", "radsv", "radmsv", "radusv", "radrem", "radexpckg",
-    "radr", "radsvh", "radmsvh", "radusvh", "rotrpm", "rothz", "rotrads", "rotdegs", "celsius",
-    "fahrenheit", "kelvin", "hertz", "ns", "µs", "ms", "s", "m", "h", "d", "dtdurationms",
-    "dtdurations", "dthms", "dtdhms", "timeticks", "clockms", "clocks", "cps", "ops", "reqps",
-    "rps", "wps", "iops", "cpm", "opm", "rpm", "wpm", "mps", "mpm", "velocityms", "velocitykmh",
-    "velocitymph", "velocityknot", "mlitre", "litre", "m3", "Nm3", "dm3", "gallons", "bool",
-    "bool_yes_no", "bool_on_off",
-];
 
 /// Grafana variables outside double quotes replaced as the linter does:
 /// globals by their sample values, anything else by its own name.
@@ -518,61 +491,6 @@ fn configured_unit(panel: &Json) -> String {
             .to_owned();
     }
     unit
-}
-
-// ── exceptions (`dashboards/.lint`) ────────────────────────────────────────
-
-/// One exclusion entry; every field but `reason` narrows the match.
-#[derive(Debug, Clone)]
-pub struct Exception {
-    pub rule: String,
-    pub dashboard: Option<String>,
-    pub panel: Option<String>,
-    pub target: Option<usize>,
-    pub reason: String,
-}
-
-impl Exception {
-    pub fn matches(&self, f: &Finding) -> bool {
-        self.rule == f.rule
-            && self.dashboard.as_ref().is_none_or(|d| *d == f.dashboard)
-            && self
-                .panel
-                .as_ref()
-                .is_none_or(|p| f.panel.as_ref() == Some(p))
-            && self.target.is_none_or(|t| f.target == Some(t))
-    }
-}
-
-/// The `exclusions` of a linter configuration file. Panics on entries
-/// without a reason, on `warnings` (nothing may be downgraded), and on
-/// rule-wide exclusions (each exception names its panel).
-pub fn exceptions(text: &str) -> Vec<Exception> {
-    let doc: serde_yaml::Value = serde_yaml::from_str(text).expect(".lint parses");
-    assert!(
-        doc.get("warnings").is_none(),
-        ".lint must not downgrade rules to warnings"
-    );
-    let mut out = Vec::new();
-    for (rule, body) in doc["exclusions"].as_mapping().expect("exclusions") {
-        let rule = rule.as_str().unwrap().to_owned();
-        let entries = body["entries"]
-            .as_sequence()
-            .unwrap_or_else(|| panic!("{rule}: a rule-wide exclusion; name each panel"));
-        for e in entries {
-            let reason = e["reason"].as_str().unwrap_or_default().trim().to_owned();
-            assert!(!reason.is_empty(), "{rule}: entry {e:?} has no reason");
-            let text = |k: &str| e[k].as_str().map(str::to_owned);
-            out.push(Exception {
-                rule: rule.clone(),
-                dashboard: text("dashboard"),
-                panel: text("panel"),
-                target: e["targetIdx"].as_u64().map(|t| usize::try_from(t).unwrap()),
-                reason,
-            });
-        }
-    }
-    out
 }
 
 /// Every rule this module implements (the linter's LogQL rules apply to Loki
