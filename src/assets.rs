@@ -1,6 +1,7 @@
 //! The monitoring assets shipped with the crate: Grafana dashboards and
-//! provisioning, Prometheus alert and recording rules with their unit tests,
-//! the Alertmanager configuration, and a docker-compose stack.
+//! provisioning (with the dashboard linter's exceptions file), Prometheus
+//! alert and recording rules with their unit tests and runbooks, the
+//! Alertmanager configuration, and a docker-compose stack.
 //!
 //! They are plain files in the repository (`dashboards/`, `alerts/`,
 //! `deploy/`) and are embedded here with `include_str!`, so an application
@@ -52,11 +53,16 @@ assets![
     "dashboards/velocitytrader-system.json",
     "dashboards/provisioning/datasources/velocitytrader.yml",
     "dashboards/provisioning/dashboards/velocitytrader.yml",
+    "dashboards/.lint",
     "alerts/velocitytrader.rules.yml",
     "alerts/velocitytrader.test.yml",
+    "alerts/runbooks/velocitytrader.md",
     "alerts/alertmanager.yml",
     "deploy/docker-compose.yml",
     "deploy/prometheus.yml",
+    "deploy/alertmanager-start.sh",
+    "deploy/env.example",
+    "deploy/secrets/README.md",
 ];
 
 /// The asset at `path` (relative, `/`-separated, as in [`Asset::path`]).
@@ -192,92 +198,13 @@ pub fn write_to_with(dir: &Path, overwrite: Overwrite) -> Result<Vec<PathBuf>, A
     Ok(written)
 }
 
-/// Runbooks for the alerts in `alerts/velocitytrader.rules.yml`; each alert's
-/// `runbook_url` points at its heading here.
+/// Runbooks for the alerts in `alerts/velocitytrader.rules.yml`: the file
+/// `alerts/runbooks/velocitytrader.md`, shown here. Each alert's
+/// `runbook_url` points at its section (anchor: the alert name in lower case).
 ///
-/// Every alert carries `severity` (`critical` pages, `warning` notifies) and
-/// `alertgroup`; while a critical alert fires, Alertmanager inhibits the
-/// warnings with the same `alertgroup` and `instance`.
-///
-/// ### `VelocityTraderTargetDown`
-/// Prometheus cannot scrape the exporter (`up == 0`). Check that the engine
-/// process runs, that its exporter listens (`curl http://HOST:9090/metrics`),
-/// and the target's error on Prometheus's *Targets* page. Every other alert of
-/// that instance is blind until it is back.
-///
-/// ### `VelocityTraderTargetMissing`
-/// No target of job `velocitytrader` exists at all (`absent(up)`): the scrape
-/// configuration or service discovery lost it. Check `prometheus.yml` and
-/// reload Prometheus.
-///
-/// ### `VelocityTraderMT5Disconnected`
-/// The engine reports its MT5 terminal disconnected: no quotes, no orders,
-/// open positions unmanaged. Check the terminal, the broker session and the
-/// network; consider flattening positions from the terminal.
-///
-/// ### `VelocityTraderEngineStopped`
-/// The process is up but its trading loop reports stopped. Intentional pauses
-/// should be silenced in Alertmanager; otherwise read the engine log for the
-/// reason it stopped.
-///
-/// ### `VelocityTraderNoRecentTrades`
-/// No trade closed for four hours while ticks keep arriving (the market is
-/// open). Look for rejected orders, a risk limit that blocks entries, or a
-/// stuck agent (*Agent Comparison* dashboard, signal rate).
-///
-/// ### `VelocityTraderDrawdownCritical`
-/// Current or maximum drawdown exceeds 25 % of peak equity. Stop or reduce
-/// trading and review the positions and regime (*Risk Management* dashboard).
-/// The maximum keeps the alert firing until the engine's statistics are reset:
-/// a breached limit needs a decision, not a wait.
-///
-/// ### `VelocityTraderDrawdownHigh`
-/// Drawdown exceeds 15 % of peak equity: the early warning before the 25 %
-/// limit. Review exposure and the agents responsible.
-///
-/// ### `VelocityTraderLowWinRate`
-/// Win rate below 40 % after at least 20 decided trades. Compare the rolling
-/// win rates and the per-regime breakdown to see whether the market changed.
-///
-/// ### `VelocityTraderProfitFactorBelowOne`
-/// Gross loss exceeds gross profit after at least 20 decided trades: the
-/// system loses money overall. Check which agent, symbol or regime loses.
-///
-/// ### `VelocityTraderAgentUnderperforming`
-/// One agent (the `agent` label) wins under 35 % of at least 20 decided
-/// trades. Consider pausing that agent or retraining it.
-///
-/// ### `VelocityTraderAgentLosingMoney`
-/// One agent's profit factor is below 1 after at least 20 decided trades.
-///
-/// ### `VelocityTraderHighErrorRate`
-/// The engine logs more than 10 errors per 5 minutes. The *System Health*
-/// dashboard breaks them down by severity; read the engine's error log.
-///
-/// ### `VelocityTraderCriticalErrors`
-/// The engine logged an error of severity critical in the last 15 minutes.
-/// Read the engine's error log; critical means trading may not continue
-/// safely.
-///
-/// ### `VelocityTraderSlowDatabase`
-/// 95th percentile database query latency above 0.5 s for 10 minutes. Check
-/// disk I/O and the size of the trading database.
-///
-/// ### `VelocityTraderLabelOverflow`
-/// More distinct agents or symbols than the configured cardinality limit; the
-/// excess is recorded under `__overflow__`. Raise the limit if the values are
-/// legitimate, or fix the caller producing them.
-///
-/// ### `VelocityTraderRejectedEvents`
-/// Recorders refused events (non-finite or out-of-range values, out-of-order
-/// timestamps; see the `reason` label); they are missing from every
-/// statistic. Fix the caller.
-///
-/// ### `VelocityTraderRLLowModelConfidence`
-/// An agent's model confidence stays below 0.3 after at least 100 training
-/// episodes. Consider retraining or rolling back the model.
-///
-/// ### `VelocityTraderRLHighExploration`
-/// An agent still explores with ε above 0.5 after at least 500 episodes: ε is
-/// not decaying. Check the learner's schedule and that replay runs.
+#[doc = include_str!("../alerts/runbooks/velocitytrader.md")]
+#[allow(
+    clippy::doc_markdown,
+    reason = "the runbook is a Markdown file for people; alert names are headings"
+)]
 pub mod runbooks {}

@@ -11,20 +11,32 @@ use std::collections::BTreeSet;
 use asset_files::*;
 use promql_schema::*;
 
+const WATCHDOG: &str = "VelocityTraderWatchdog";
+/// The configurable runbook base every `runbook_url` starts with: the
+/// external label `runbook_base_url`, else the file Prometheus serves from
+/// `--web.user-assets` (see alerts/runbooks/).
+const RUNBOOK_BASE_TEMPLATE: &str =
+    r#"{{ or $externalLabels.runbook_base_url (print $externalURL "/user/velocitytrader.md") }}"#;
+
 #[test]
 fn alerts_carry_severity_group_summary_description_and_runbook() {
     let schema = Schema::new();
-    let runbooks = std::fs::read_to_string(root().join("src/assets.rs")).unwrap();
     let mut errors = Vec::new();
     let all = rules();
     for rule in all.iter().filter(|r| r.alert.is_some()) {
         let name = rule.alert.as_deref().unwrap();
         let err = |errors: &mut Vec<String>, m: String| errors.push(format!("{name}: {m}"));
-        if !matches!(
-            rule.labels.get("severity").map(String::as_str),
-            Some("critical" | "warning")
-        ) {
-            err(&mut errors, "severity must be critical or warning".into());
+        let severity = rule.labels.get("severity").map(String::as_str);
+        let allowed = if name == WATCHDOG {
+            severity == Some("none")
+        } else {
+            matches!(severity, Some("critical" | "warning"))
+        };
+        if !allowed {
+            err(
+                &mut errors,
+                format!("severity {severity:?}: critical or warning (none for the watchdog)"),
+            );
         }
         if !rule.labels.contains_key("alertgroup") {
             err(&mut errors, "no alertgroup label".into());
@@ -46,12 +58,10 @@ fn alerts_carry_severity_group_summary_description_and_runbook() {
             .get("runbook_url")
             .cloned()
             .unwrap_or_default();
-        if !url.ends_with(&format!("#{}", name.to_lowercase()))
-            || !runbooks.contains(&format!("/// ### `{name}`\n"))
-        {
+        if url != format!("{RUNBOOK_BASE_TEMPLATE}#{}", name.to_lowercase()) {
             err(
                 &mut errors,
-                format!("runbook `{url}` has no matching heading in assets::runbooks"),
+                format!("runbook_url `{url}` is not the shared base + `#{name}` in lower case"),
             );
         }
         // Every $labels.x a template uses exists on the alert.
@@ -95,19 +105,23 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
     expect(
         "VelocityTraderDrawdownCritical",
         "critical",
-        &[
-            "velocitytrader_current_drawdown>25",
-            "velocitytrader_max_drawdown>25",
-        ],
+        &["velocitytrader_current_drawdown>25"],
     );
     expect(
         "VelocityTraderDrawdownHigh",
         "warning",
-        &[
-            "velocitytrader_current_drawdown>15",
-            "velocitytrader_max_drawdown>15",
-        ],
+        &["velocitytrader_current_drawdown>15"],
     );
+    // The maximum never falls: an alert on it could never resolve.
+    for name in [
+        "VelocityTraderDrawdownCritical",
+        "VelocityTraderDrawdownHigh",
+    ] {
+        assert!(
+            !alert(&all, name).expr.contains("max_drawdown"),
+            "{name} judges the maximum drawdown"
+        );
+    }
     expect(
         "VelocityTraderTargetDown",
         "critical",
@@ -126,17 +140,49 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
     expect(
         "VelocityTraderLowWinRate",
         "warning",
-        &["velocitytrader_win_rate<40"],
+        &[
+            "velocitytrader:win_rate_1h:percent<40",
+            "velocitytrader:decided_trades_1h:count>=20",
+        ],
     );
     expect(
         "VelocityTraderHighErrorRate",
         "warning",
-        &["velocitytrader:errors:rate5m"],
+        &["velocitytrader:errors_high_or_critical:rate5m"],
     );
     expect(
         "VelocityTraderAgentUnderperforming",
         "warning",
-        &["velocitytrader_agent_win_rate<35", "agent"],
+        &[
+            "velocitytrader:agent_win_rate_24h:percent<35",
+            "velocitytrader:agent_decided_trades_24h:count>=20",
+        ],
+    );
+    expect(WATCHDOG, "none", &["vector(1)"]);
+    expect(
+        "VelocityTraderPrometheusRuleFailures",
+        "critical",
+        &["prometheus_rule_evaluation_failures_total"],
+    );
+    expect(
+        "VelocityTraderPrometheusNotificationsFailing",
+        "critical",
+        &["prometheus_notifications_errors_total"],
+    );
+    expect(
+        "VelocityTraderPrometheusConfigReloadFailed",
+        "warning",
+        &["prometheus_config_last_reload_successful==0"],
+    );
+    expect(
+        "VelocityTraderAlertmanagerNotificationsFailing",
+        "critical",
+        &["alertmanager_notifications_failed_total"],
+    );
+    expect(
+        "VelocityTraderAlertmanagerConfigReloadFailed",
+        "warning",
+        &["alertmanager_config_last_reload_successful==0"],
     );
     expect(
         "VelocityTraderRLLowModelConfidence",
@@ -205,12 +251,42 @@ fn every_alert_has_unit_tests_firing_and_not_firing() {
                 firing.contains(&name),
                 "no promtool test shows {name} firing"
             );
+            // The watchdog fires always: there is no quiet case to show.
             assert!(
-                quiet.contains(&name),
+                quiet.contains(&name) || name == WATCHDOG,
                 "no promtool test shows {name} not firing"
             );
         }
     }
+    assert!(
+        !quiet.contains(WATCHDOG),
+        "the watchdog must never be quiet"
+    );
+}
+
+/// An alert judged over a window (a range function or a windowed recording
+/// rule) keeps seeing the window's old samples after its target dies, so it
+/// must also require the target to be up.
+#[test]
+fn windowed_engine_alerts_resolve_when_the_target_is_down() {
+    let windowed_records = ["_1h:", "_24h:", ":rate5m", "_5m"];
+    let mut checked = 0;
+    for rule in rules() {
+        let Some(name) = rule.alert else { continue };
+        let compact: String = rule.expr.split_whitespace().collect();
+        let engine = compact.contains("velocitytrader");
+        let windowed =
+            compact.contains("[") || windowed_records.iter().any(|w| compact.contains(w));
+        if engine && windowed {
+            checked += 1;
+            assert!(
+                compact.contains("andon(job,instance)up==1"),
+                "{name}: `{}` does not require up == 1",
+                rule.expr
+            );
+        }
+    }
+    assert!(checked >= 8, "only {checked} windowed alerts found");
 }
 
 #[test]
@@ -236,17 +312,40 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
         "default receiver undefined"
     );
     let routes = am["route"]["routes"].as_sequence().unwrap();
+    // Severity is matched in any letter case (`Critical` must not fall through).
     for severity in ["critical", "warning"] {
         let route = routes
             .iter()
             .find(|r| {
                 r["matchers"].as_sequence().is_some_and(|m| {
                     m.iter()
-                        .any(|m| m.as_str() == Some(&format!("severity=\"{severity}\"")))
+                        .any(|m| m.as_str() == Some(&format!("severity=~\"(?i){severity}\"")))
                 })
             })
-            .unwrap_or_else(|| panic!("no route for {severity}"));
+            .unwrap_or_else(|| panic!("no case-insensitive route for {severity}"));
         assert!(receivers.contains(route["receiver"].as_str().unwrap()));
+    }
+    // The watchdog has its own receiver and is matched first.
+    assert_eq!(
+        routes[0]["matchers"][0].as_str(),
+        Some("alertname=\"VelocityTraderWatchdog\"")
+    );
+    assert_eq!(routes[0]["receiver"].as_str(), Some("watchdog"));
+    // Every receiver, the catch-all included, delivers somewhere: its webhook
+    // URL is the placeholder deploy/alertmanager-start.sh replaces.
+    for r in am["receivers"].as_sequence().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        let urls: Vec<&str> = r["webhook_configs"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w["url"].as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            [format!("http://127.0.0.1:5001/velocitytrader/{name}")],
+            "receiver {name} must deliver to its placeholder webhook"
+        );
     }
     for template in ["slack_configs", "email_configs", "pagerduty_configs"] {
         assert!(
@@ -259,11 +358,11 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
     let rule = &am["inhibit_rules"][0];
     assert_eq!(
         rule["source_matchers"][0].as_str(),
-        Some("severity=\"critical\"")
+        Some("severity=~\"(?i)critical\"")
     );
     assert_eq!(
         rule["target_matchers"][0].as_str(),
-        Some("severity=\"warning\"")
+        Some("severity=~\"(?i)warning\"")
     );
     let equal: Vec<&str> = rule["equal"]
         .as_sequence()

@@ -22,6 +22,12 @@ fn dashboards_are_structurally_sound() {
         if dash["uid"] != uid {
             err(&mut errors, format!("uid {} instead of {uid}", dash["uid"]));
         }
+        if dash["editable"] != false {
+            err(
+                &mut errors,
+                "editable (provisioned dashboards are read-only)".into(),
+            );
+        }
         if dash["schemaVersion"].as_u64().unwrap_or(0) < 38 {
             err(&mut errors, "schemaVersion below 38".into());
         }
@@ -190,7 +196,25 @@ fn dashboards_are_structurally_sound() {
         for t in targets(dash) {
             used.extend(variables_used(t.expr));
         }
-        for name in ["instance", "agent", "symbol", "timeframe"] {
+        let names: Vec<&str> = vars.iter().filter_map(|v| v["name"].as_str()).collect();
+        let expected = [
+            "datasource",
+            "job",
+            "instance",
+            "engine",
+            "account",
+            "mode",
+            "agent",
+            "symbol",
+            "timeframe",
+        ];
+        if names != expected {
+            err(
+                &mut errors,
+                format!("variables {names:?}, expected {expected:?}"),
+            );
+        }
+        for name in &expected[1..] {
             let Some(v) = by_name.get(name) else {
                 err(&mut errors, format!("no `{name}` variable"));
                 continue;
@@ -207,13 +231,39 @@ fn dashboards_are_structurally_sound() {
                     ),
                 );
             }
+            // Target labels always exist: All is `.+`. Fleet and breakdown
+            // labels may be absent (single-engine setups): All is `.*`.
+            let all = if matches!(*name, "job" | "instance") {
+                ".+"
+            } else {
+                ".*"
+            };
+            if v["allValue"] != all {
+                err(
+                    &mut errors,
+                    format!(
+                        "variable `{name}` allValue {} instead of {all}",
+                        v["allValue"]
+                    ),
+                );
+            }
+            if FLEET_LABELS.contains(name) {
+                let query =
+                    format!("label_values(velocitytrader_build_info{{job=~\"$job\"}}, {name})");
+                if v["query"]["query"] != query.as_str() {
+                    err(
+                        &mut errors,
+                        format!("variable `{name}` query {}", v["query"]),
+                    );
+                }
+            }
             let visible = v["hide"].as_u64() == Some(0);
-            if visible != used.contains(name) {
+            if visible != used.contains(*name) {
                 err(
                     &mut errors,
                     format!(
                         "variable `{name}` visible={visible} but used={}",
-                        used.contains(name)
+                        used.contains(*name)
                     ),
                 );
             }

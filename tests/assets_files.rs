@@ -25,21 +25,66 @@ fn compose_stack_is_wired_consistently() {
             .map(|s| s.as_str().unwrap().to_owned())
             .collect()
     };
+    // Published on loopback unless the user says otherwise, never 0.0.0.0.
     let ports = |svc: &str| strings(&services[svc]["ports"]);
-    assert!(ports("prometheus").contains(&"9091:9090".into()));
-    assert!(ports("grafana").contains(&"3000:3000".into()));
-    assert!(ports("alertmanager").contains(&"9093:9093".into()));
+    for (svc, port) in [
+        ("prometheus", "9091:9090"),
+        ("grafana", "3000:3000"),
+        ("alertmanager", "9093:9093"),
+    ] {
+        assert_eq!(
+            ports(svc),
+            [format!(
+                "${{VELOCITYTRADER_BIND_ADDRESS:-127.0.0.1}}:{port}"
+            )],
+            "{svc}"
+        );
+    }
+    // Pinned images: an explicit version, never `latest`.
+    for (name, svc) in services.as_mapping().unwrap() {
+        let image = svc["image"].as_str().unwrap();
+        let (_, tag) = image.rsplit_once(':').unwrap_or((image, ""));
+        assert!(
+            tag.trim_start_matches('v')
+                .split('.')
+                .filter(|p| p.parse::<u32>().is_ok())
+                .count()
+                == 3,
+            "{name:?}: image `{image}` is not pinned to a version"
+        );
+    }
     assert!(
         strings(&services["prometheus"]["extra_hosts"])
             .contains(&"host.docker.internal:host-gateway".into())
     );
+    // No default password: compose refuses to start without one.
     let env = strings(&services["grafana"]["environment"]);
     assert!(
-        env.contains(
-            &"GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:-velocitytrader}".into()
-        ),
+        env.iter()
+            .any(|e| e.starts_with("GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:?")),
         "{env:?}"
     );
+    assert!(!asset("deploy/docker-compose.yml").contains("GRAFANA_ADMIN_PASSWORD:-"));
+    // Alertmanager renders its receivers from the environment, refusing to
+    // start without a webhook URL.
+    let am = &services["alertmanager"];
+    assert_eq!(
+        strings(&am["entrypoint"]),
+        [
+            "/bin/sh",
+            "/etc/velocitytrader/deploy/alertmanager-start.sh"
+        ]
+    );
+    assert!(
+        am["environment"]["ALERT_WEBHOOK_URL"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("${ALERT_WEBHOOK_URL:?")),
+        "{:?}",
+        am["environment"]
+    );
+    let am_command = strings(&am["command"]);
+    assert_eq!(am_command[0], "/bin/alertmanager");
+    assert!(am_command.contains(&"--config.file=/alertmanager/alertmanager.yml".into()));
     assert!(
         !env.iter().any(|e| e.starts_with("GF_INSTALL_PLUGINS")),
         "plugins need the internet at start-up"
@@ -110,6 +155,25 @@ fn compose_stack_is_wired_consistently() {
     assert!(
         command.contains(&format!("--config.file={}", mounts["./prometheus.yml"])),
         "{command}"
+    );
+    assert!(
+        !command.contains("enable-lifecycle"),
+        "Prometheus must not expose reload/quit over HTTP"
+    );
+    assert_eq!(
+        mounts["./alertmanager-start.sh"],
+        "/etc/velocitytrader/deploy/alertmanager-start.sh"
+    );
+    // The meta alerts need Alertmanager's own series.
+    let am_job = prom["scrape_configs"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|j| j["job_name"] == "alertmanager")
+        .expect("alertmanager scrape job");
+    assert_eq!(
+        am_job["static_configs"][0]["targets"][0].as_str(),
+        Some("alertmanager:9093")
     );
 }
 

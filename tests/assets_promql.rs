@@ -71,10 +71,22 @@ fn every_dashboard_expression_parses_and_uses_catalogue_series_and_labels() {
                             && m.value == format!("VAR_{var}")
                     })
                 };
-                if !has("instance", "instance") {
-                    errors.push(format!(
-                        "{path} `{title}`: `{name}` not filtered by instance=~\"$instance\""
-                    ));
+                for var in ["job", "instance"] {
+                    if !has(var, var) {
+                        errors.push(format!(
+                            "{path} `{title}`: `{name}` not filtered by {var}=~\"${var}\""
+                        ));
+                    }
+                }
+                // Fleet identity labels on every engine series.
+                if name.starts_with("velocitytrader") {
+                    for var in FLEET_LABELS {
+                        if !has(var, var) {
+                            errors.push(format!(
+                                "{path} `{title}`: `{name}` not filtered by {var}=~\"${var}\""
+                            ));
+                        }
+                    }
                 }
                 for (var, label) in LABEL_VARS {
                     if series.labels.contains(label) && !has(label, var) {

@@ -43,10 +43,21 @@ fn substitute(expr: &str) -> String {
         .replace("$__rate_interval", "10s")
         .replace("$__interval", "2s")
         .replace("$__range", "1m");
-    for var in ["instance", "agent", "symbol", "timeframe"] {
+    // "All" as each variable's allValue: `.+` for the target labels, `.*`
+    // for labels a series may lack (fleet identity, breakdowns).
+    for (var, all) in [
+        ("job", ".+"),
+        ("instance", ".+"),
+        ("engine", ".*"),
+        ("account", ".*"),
+        ("mode", ".*"),
+        ("agent", ".*"),
+        ("symbol", ".*"),
+        ("timeframe", ".*"),
+    ] {
         out = out
-            .replace(&format!("${{{var}}}"), ".*")
-            .replace(&format!("${var}"), ".*");
+            .replace(&format!("${{{var}}}"), all)
+            .replace(&format!("${var}"), all);
     }
     out
 }
@@ -140,13 +151,17 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
             .stdout(Stdio::null()),
     );
 
+    // The fleet identity labels come from the scrape configuration here (an
+    // engine may also set them as exporter global labels), so the dashboards'
+    // engine, account and mode variables have values to list.
     let config = dir.path().join("prometheus.yml");
     let rules = root().join("alerts/velocitytrader.rules.yml");
     std::fs::write(
         &config,
         format!(
             "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\n\
-             scrape_configs:\n  - job_name: velocitytrader\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n",
+             scrape_configs:\n  - job_name: velocitytrader\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n\
+             \x20       labels: {{engine: sim-1, account: demo, mode: paper}}\n",
             rules.display()
         ),
     )

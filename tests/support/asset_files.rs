@@ -15,8 +15,13 @@ pub const UIDS: [&str; 5] = [
     "velocitytrader-risk",
     "velocitytrader-system",
 ];
-/// Labels Prometheus or the exporter's global labels add to every series.
-pub const TARGET_LABELS: [&str; 3] = ["instance", "job", "account"];
+/// Labels Prometheus or the exporter's global labels add to every series:
+/// the target's, and the fleet identity labels (`engine`, `account`, `mode`;
+/// absent on single-engine setups, which is why the dashboards' "All" for
+/// them is `.*`).
+pub const TARGET_LABELS: [&str; 5] = ["instance", "job", "engine", "account", "mode"];
+/// Fleet identity labels: a dashboard variable and matcher each.
+pub const FLEET_LABELS: [&str; 3] = ["engine", "account", "mode"];
 /// Template variables every dashboard defines, and the label each filters.
 pub const LABEL_VARS: [(&str, &str); 3] = [
     ("agent", "agent"),
@@ -59,7 +64,16 @@ pub fn substitute(expr: &str) -> String {
         .replace("$__rate_interval", "5m")
         .replace("$__interval", "1m")
         .replace("$__range", "1h");
-    for var in ["instance", "agent", "symbol", "timeframe"] {
+    for var in [
+        "job",
+        "instance",
+        "engine",
+        "account",
+        "mode",
+        "agent",
+        "symbol",
+        "timeframe",
+    ] {
         out = out
             .replace(&format!("${{{var}}}"), &format!("VAR_{var}"))
             .replace(&format!("${var}"), &format!("VAR_{var}"));

@@ -12,6 +12,41 @@ use super::asset_files::*;
 
 // ── what a series is ───────────────────────────────────────────────────────
 
+/// The allow-list of series outside the catalogue (besides `up`): name,
+/// type, labels (target labels come on top).
+pub const SELF_METRICS: &[(&str, MetricKind, &[&str])] = &[
+    (
+        "prometheus_rule_evaluation_failures_total",
+        MetricKind::Counter,
+        &["rule_group"],
+    ),
+    (
+        "prometheus_notifications_errors_total",
+        MetricKind::Counter,
+        &["alertmanager"],
+    ),
+    (
+        "prometheus_config_last_reload_successful",
+        MetricKind::Gauge,
+        &[],
+    ),
+    (
+        "alertmanager_notifications_failed_total",
+        MetricKind::Counter,
+        &["integration", "reason"],
+    ),
+    (
+        "alertmanager_config_last_reload_successful",
+        MetricKind::Gauge,
+        &[],
+    ),
+    (
+        "ALERTS",
+        MetricKind::Gauge,
+        &["alertname", "alertstate", "severity", "alertgroup"],
+    ),
+];
+
 #[derive(Debug, Clone)]
 pub struct Series {
     pub kind: MetricKind,
@@ -78,6 +113,18 @@ impl Schema {
                 labels: with_targets(&[]),
             },
         );
+        // Prometheus's and Alertmanager's own series the meta alerts judge,
+        // and the ALERTS series Prometheus writes for every alert.
+        for (name, kind, labels) in SELF_METRICS {
+            series.insert(
+                (*name).to_owned(),
+                Series {
+                    kind: *kind,
+                    unit: None,
+                    labels: with_targets(labels),
+                },
+            );
+        }
         let mut schema = Schema { series };
         for rule in rules() {
             if let Some(name) = rule.record {
@@ -345,7 +392,7 @@ pub fn grafana_units(unit: Unit) -> &'static [&'static str] {
         Unit::Seconds => &["s", "dtdurations"],
         Unit::Milliseconds => &["ms"],
         Unit::Count => &["short", "none"],
-        Unit::RadiansPerSecond => &["suffix: rad/s"],
+        Unit::RadiansPerSecond => &["rotrads"],
         Unit::Timestamp => &["dateTimeAsIso", "dateTimeFromNow"],
         _ => &["none", "short"],
     }

@@ -1,0 +1,167 @@
+//! What the simulated engine does: calm by default, or a demonstration of one
+//! alert (`--scenario NAME`). Each demonstration starts healthy and turns
+//! after [`ONSET`], so the dashboards show the change.
+
+use std::time::Duration;
+
+/// How long a demonstration runs healthy before its fault starts.
+pub const ONSET: Duration = Duration::from_secs(5);
+
+/// One behaviour of the simulated engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Healthy trading: no alert fires (only the watchdog, which always does).
+    Calm,
+    /// Equity falls to 68 % of its peak and stays there.
+    Drawdown,
+    /// The MT5 terminal disconnects: no quotes, no trades.
+    Disconnect,
+    /// The trading loop stops while the process keeps serving.
+    Stopped,
+    /// Ticks keep coming but the last trade closed five hours ago.
+    Stale,
+    /// High and critical errors every second.
+    Errors,
+    /// Database queries take about a second.
+    SlowDb,
+    /// Agents lose: win rate about 27 %, profit factor far below 1 (small
+    /// amounts, so the drawdown stays low).
+    Losing,
+    /// The learner stops learning: ε stuck at 0.9, confidence 0.2.
+    RlStuck,
+    /// New symbols beyond the telemetry's cardinality limit.
+    Overflow,
+    /// Non-finite values the recorders refuse.
+    Rejected,
+}
+
+/// Name, the alert it demonstrates, and after how long it fires.
+pub const SCENARIOS: [(Scenario, &str, &str); 11] = [
+    (
+        Scenario::Calm,
+        "calm",
+        "none (the default): only the watchdog",
+    ),
+    (
+        Scenario::Drawdown,
+        "drawdown",
+        "VelocityTraderDrawdownCritical after ~1 min (DrawdownHigh, inhibited, after ~5 min)",
+    ),
+    (
+        Scenario::Disconnect,
+        "disconnect",
+        "VelocityTraderMT5Disconnected after ~2 min",
+    ),
+    (
+        Scenario::Stopped,
+        "stopped",
+        "VelocityTraderEngineStopped after ~5 min",
+    ),
+    (
+        Scenario::Stale,
+        "stale",
+        "VelocityTraderNoRecentTrades after ~15 min",
+    ),
+    (
+        Scenario::Errors,
+        "errors",
+        "VelocityTraderCriticalErrors at once, VelocityTraderHighErrorRate after ~5 min",
+    ),
+    (
+        Scenario::SlowDb,
+        "slow-db",
+        "VelocityTraderSlowDatabase after ~10 min",
+    ),
+    (
+        Scenario::Losing,
+        "losing",
+        "VelocityTraderLowWinRate after ~30 min; ProfitFactorBelowOne, AgentUnderperforming, AgentLosingMoney after ~1 h",
+    ),
+    (
+        Scenario::RlStuck,
+        "rl-stuck",
+        "VelocityTraderRLLowModelConfidence after ~32 min, VelocityTraderRLHighExploration after ~70 min",
+    ),
+    (
+        Scenario::Overflow,
+        "overflow",
+        "VelocityTraderLabelOverflow at once",
+    ),
+    (
+        Scenario::Rejected,
+        "rejected",
+        "VelocityTraderRejectedEvents after ~15 min",
+    ),
+];
+
+impl Scenario {
+    /// The scenario called `name`.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        SCENARIOS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(s, _, _)| *s)
+            .ok_or_else(|| format!("unknown scenario {name:?} (try --help)"))
+    }
+
+    /// The scenario's name.
+    pub fn name(self) -> &'static str {
+        SCENARIOS
+            .iter()
+            .find(|(s, _, _)| *s == self)
+            .map_or("?", |(_, n, _)| n)
+    }
+
+    /// `--help` lines: one per scenario.
+    pub fn help() -> String {
+        SCENARIOS
+            .iter()
+            .map(|(_, name, alert)| format!("  {name:<11} {alert}\n"))
+            .collect()
+    }
+
+    /// Whether agents close trades (a disconnected, stopped, stale or
+    /// crashed-equity engine does not).
+    pub fn trades(self, faulty: bool) -> bool {
+        !(faulty
+            && matches!(
+                self,
+                Scenario::Drawdown | Scenario::Disconnect | Scenario::Stopped
+            ))
+            && self != Scenario::Stale
+    }
+
+    /// Whether market ticks arrive.
+    pub fn ticks(self, faulty: bool) -> bool {
+        !(faulty && self == Scenario::Disconnect)
+    }
+
+    /// An agent's edge (mean pnl in standard deviations) and the size of a
+    /// trade's pnl, in account currency.
+    pub fn edge_and_size(self, base_edge: f64) -> (f64, f64) {
+        match self {
+            Scenario::Losing => (-0.6, 0.4),
+            _ => (base_edge, 40.0),
+        }
+    }
+
+    /// Chance per tick (10 per second) of an error of each severity:
+    /// (low or medium, high, critical).
+    pub fn error_chances(self, faulty: bool) -> (f64, f64, f64) {
+        if faulty && self == Scenario::Errors {
+            (0.05, 0.5, 0.1)
+        } else {
+            // About 1.5 high errors per 5 minutes: far below the alert's 10.
+            (0.03, 0.0005, 0.0)
+        }
+    }
+
+    /// A database query's duration in seconds, from a uniform sample `u`.
+    pub fn db_query_secs(self, faulty: bool, u: f64) -> f64 {
+        if faulty && self == Scenario::SlowDb {
+            0.8 + 0.4 * u
+        } else {
+            0.002 + 0.02 * u
+        }
+    }
+}
