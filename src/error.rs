@@ -78,6 +78,9 @@ pub enum ParseError {
     /// Not `CRITICAL`, `HIGH`, `MEDIUM` or `LOW`.
     #[error("unknown error severity {0:?} (expected CRITICAL, HIGH, MEDIUM or LOW)")]
     Severity(String),
+    /// Not `live`, `paper` or `backtest`.
+    #[error("unknown mode {0:?} (expected live, paper or backtest)")]
+    Mode(String),
     /// A regime code outside 1..=4.
     #[error("regime code {0} is outside 1..=4")]
     RegimeCode(i64),

@@ -26,6 +26,8 @@ mod endpoint;
 mod error;
 mod exposition;
 mod install;
+#[cfg(feature = "push")]
+mod push;
 mod worker;
 
 pub(crate) use builder::RecorderShape;
@@ -36,3 +38,6 @@ pub use error::ExporterError;
 /// The exporter crate this module builds on, for engines that need its
 /// types (e.g. [`metrics_exporter_prometheus::PrometheusHandle`]).
 pub use metrics_exporter_prometheus;
+#[cfg(feature = "push")]
+#[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+pub use push::{BatchRun, DEFAULT_PUSH_JOB, PushError, PushReport, PushTarget};

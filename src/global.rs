@@ -24,6 +24,10 @@ static DEFAULT: OnceLock<Telemetry> = OnceLock::new();
 
 /// Who created the process-wide telemetry, and where.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(
+    not(feature = "exporter"),
+    allow(dead_code, reason = "read by ExporterBuilder::install")
+)]
 pub(crate) enum Origin {
     /// A free function, before any `install`.
     FirstUse(&'static Location<'static>),
@@ -43,6 +47,7 @@ pub(crate) struct ProcessState {
     #[cfg(feature = "exporter")]
     pub(crate) shape: Option<crate::exporter::RecorderShape>,
     /// Whether our endpoint's recorder is the process-wide `metrics` recorder.
+    #[cfg_attr(not(feature = "exporter"), allow(dead_code, reason = "set by install"))]
     pub(crate) global_recorder_ours: bool,
 }
 
@@ -68,6 +73,10 @@ pub(crate) fn set_default(state: &mut ProcessState, telemetry: Telemetry, origin
 }
 
 /// The default, if one was created.
+#[cfg_attr(
+    not(feature = "exporter"),
+    allow(dead_code, reason = "read by install")
+)]
 pub(crate) fn default_if_set() -> Option<&'static Telemetry> {
     DEFAULT.get()
 }

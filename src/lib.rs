@@ -73,7 +73,7 @@ pub mod telemetry;
 
 pub use error::{AlreadyInstalled, LabelError, MAX_ABS_AMOUNT, ParseError, RecordError};
 pub use global::*;
-pub use model::{Agent, Regime, Severity, Side, Symbol, Timeframe, Trade};
+pub use model::{Agent, EngineIdentity, Mode, Regime, Severity, Side, Symbol, Timeframe, Trade};
 pub use recorders::{PhysicsReading, RlSnapshot};
 pub use telemetry::{PublisherGuard, Role, Telemetry, TelemetryBuilder, TelemetryConfig};
 

@@ -5,11 +5,13 @@
 //! only these types, so a typo cannot create a new series.
 
 mod enums;
+mod identity;
 mod label;
 mod regime;
 mod trade;
 
 pub use enums::{Severity, Side, Timeframe};
+pub use identity::{EngineIdentity, Mode};
 pub(crate) use label::LabelValue;
 pub use label::{Agent, MAX_LABEL_BYTES, Symbol};
 pub use regime::Regime;

@@ -107,7 +107,7 @@ impl Telemetry {
             agents,
             symbols,
             system: SystemHandles::new(&sink, config.role),
-            meta: MetaHandles::new(&sink),
+            meta: MetaHandles::new(&sink, config.engine_version.as_deref()),
             publish: Mutex::new(PublishState::new(&sink)),
             hooks: PublishHooks::default(),
             started: Instant::now(),
@@ -135,6 +135,18 @@ impl Telemetry {
     #[must_use]
     pub fn same_as(&self, other: &Telemetry) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Registers the batch-mode push failure counters at 0.
+    #[cfg(feature = "push")]
+    pub(crate) fn register_push_series(&self) {
+        self.inner.meta.register_push_series();
+    }
+
+    /// Counts one failed push.
+    #[cfg(feature = "push")]
+    pub(crate) fn count_push_failure(&self, reason: &str) {
+        self.inner.meta.count_push_failure(reason);
     }
 
     /// Counts a refused event and hands the error back.

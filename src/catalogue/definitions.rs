@@ -140,5 +140,6 @@ metrics_table! {
     LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
     PUBLISH_FAILURES_TOTAL = "velocitytrader_publish_failures_total", Counter, Count, ["stage"], Meta, false, "Publish steps that panicked and were skipped for that scrape (stage: trades, risk, system, hook); publishing goes on.";
     REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order); nothing of them was recorded.";
-    BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version"], Meta, false, "Always 1; the version label names the velocity_metrics release.";
+    PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Pushes to a Pushgateway that failed (batch mode; reason: config, connect, transfer, rejected).";
+    BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version", "engine_version"], Meta, false, "Always 1; version is the velocity_metrics release, engine_version the engine's build when it gives one (empty otherwise).";
 }

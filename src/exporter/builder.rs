@@ -56,6 +56,7 @@ pub struct ExporterBuilder {
     buckets: Vec<(&'static str, Vec<f64>)>,
     upkeep: Duration,
     start_unready: bool,
+    engine_version: Option<String>,
     telemetry: TelemetryBuilder,
 }
 
@@ -95,6 +96,7 @@ impl ExporterBuilder {
             buckets: default_buckets(),
             upkeep: DEFAULT_UPKEEP_INTERVAL,
             start_unready: false,
+            engine_version: None,
             telemetry: Telemetry::builder(),
         }
     }
@@ -144,6 +146,24 @@ impl ExporterBuilder {
         labels.push((name.to_owned(), value.to_owned()));
         validate_constant_labels(&labels)?;
         self.global_labels = labels;
+        Ok(self)
+    }
+
+    /// Identifies this engine in a fleet: `engine`, `account` and `mode` as
+    /// global labels on every series served (the engine's own `metrics`
+    /// series included), and its build as `engine_version` on
+    /// `velocitytrader_build_info`. See [`EngineIdentity`](crate::EngineIdentity)
+    /// for cardinality guidance.
+    ///
+    /// # Errors
+    /// [`ExporterError::InvalidLabel`] when a global label of the same name
+    /// was set already.
+    pub fn identity(mut self, identity: &crate::EngineIdentity) -> Result<Self, ExporterError> {
+        let mut labels = self.global_labels.clone();
+        labels.extend(identity.labels());
+        validate_constant_labels(&labels)?;
+        self.global_labels = labels;
+        self.engine_version = identity.version().map(str::to_owned);
         Ok(self)
     }
 
@@ -200,7 +220,7 @@ impl ExporterBuilder {
         RecorderShape {
             global_labels: self.global_labels.clone(),
             buckets: self.buckets.clone(),
-            telemetry: self.telemetry.current_config().clone(),
+            telemetry: self.telemetry_builder().current_config().clone(),
         }
     }
 
@@ -219,11 +239,16 @@ impl ExporterBuilder {
         Ok(Arc::new(Endpoint::new(
             builder.build_recorder(),
             self.global_labels.clone(),
+            self.engine_version.clone(),
         )))
     }
 
+    /// The telemetry configuration, with the identity's engine build.
     pub(crate) fn telemetry_builder(&self) -> TelemetryBuilder {
-        self.telemetry.clone()
+        match &self.engine_version {
+            Some(version) => self.telemetry.clone().engine_version(Some(version)),
+            None => self.telemetry.clone(),
+        }
     }
 
     pub(crate) fn bind(&self) -> Result<TcpListener, ExporterError> {
@@ -297,6 +322,32 @@ impl ExporterBuilder {
         let endpoint = self.endpoint()?;
         let telemetry = endpoint.attach(self.telemetry_builder())?;
         self.start(endpoint, telemetry, None, None)
+    }
+
+    /// Starts a batch run for a backtest: an embedded exporter whose state
+    /// is pushed to a Prometheus Pushgateway — periodically if the target
+    /// says so, and once more when the run finishes or is dropped. See
+    /// [`BatchRun`](super::BatchRun).
+    ///
+    /// # Errors
+    /// [`ExporterError`] as for [`build_embedded`](Self::build_embedded);
+    /// [`ExporterError::LabelClash`] when a grouping label of the target is
+    /// also a global or constant label (the Pushgateway would refuse every
+    /// push).
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    pub fn build_push(self, target: super::PushTarget) -> Result<super::BatchRun, ExporterError> {
+        let telemetry_labels = self.telemetry.current_config().constant_labels.clone();
+        if let Some((name, _)) = target.grouping_labels().iter().find(|(name, _)| {
+            self.global_labels
+                .iter()
+                .chain(&telemetry_labels)
+                .any(|(n, _)| n == name)
+        }) {
+            return Err(ExporterError::LabelClash { name: name.clone() });
+        }
+        let exporter = self.build_embedded()?;
+        Ok(super::BatchRun::start(exporter, target))
     }
 
     /// Starts the process-wide endpoint: it serves and publishes for the

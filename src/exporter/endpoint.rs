@@ -60,17 +60,23 @@ pub(crate) struct Endpoint {
     pub(crate) recorder: SharedRecorder,
     pub(crate) handle: PrometheusHandle,
     global_labels: Vec<(String, String)>,
+    engine_version: Option<String>,
     telemetries: RwLock<Vec<Telemetry>>,
     ready: AtomicBool,
 }
 
 impl Endpoint {
-    pub(crate) fn new(recorder: PrometheusRecorder, global_labels: Vec<(String, String)>) -> Self {
+    pub(crate) fn new(
+        recorder: PrometheusRecorder,
+        global_labels: Vec<(String, String)>,
+        engine_version: Option<String>,
+    ) -> Self {
         let handle = recorder.handle();
         Self {
             recorder: SharedRecorder(Arc::new(recorder)),
             handle,
             global_labels,
+            engine_version,
             telemetries: RwLock::new(Vec::new()),
             ready: AtomicBool::new(true),
         }
@@ -87,6 +93,13 @@ impl Endpoint {
     /// Builds a telemetry on this endpoint's recorder, refusing one whose
     /// series would collide with a telemetry already here.
     pub(crate) fn attach(&self, builder: TelemetryBuilder) -> Result<Telemetry, ExporterError> {
+        let builder = match (
+            &self.engine_version,
+            &builder.current_config().engine_version,
+        ) {
+            (Some(version), None) => builder.engine_version(Some(version)),
+            _ => builder,
+        };
         let labels = builder.current_config().constant_labels.clone();
         if let Some((name, _)) = labels
             .iter()

@@ -5,9 +5,13 @@ use metrics::Counter;
 
 use crate::catalogue as cat;
 use crate::error::RecordError;
-use crate::telemetry::{Sink, Stage};
+use crate::telemetry::{LazyCounter, Sink, Stage};
 
 /// Handles of the meta series.
+#[cfg_attr(
+    not(feature = "push"),
+    allow(dead_code, reason = "push series: batch mode only")
+)]
 pub(crate) struct MetaHandles {
     not_finite: Counter,
     negative: Counter,
@@ -16,12 +20,20 @@ pub(crate) struct MetaHandles {
     agent_overflow: Counter,
     symbol_overflow: Counter,
     publish_failures: [Counter; Stage::ALL.len()],
+    push_failures: [LazyCounter; PUSH_FAILURE_REASONS.len()],
+    sink: Sink,
 }
 
+/// The `reason` values of `velocitytrader_push_failures_total`.
+const PUSH_FAILURE_REASONS: [&str; 4] = ["config", "connect", "transfer", "rejected"];
+
 impl MetaHandles {
-    pub(crate) fn new(sink: &Sink) -> Self {
-        sink.gauge(&cat::BUILD_INFO, &[env!("CARGO_PKG_VERSION")])
-            .set(1.0);
+    pub(crate) fn new(sink: &Sink, engine_version: Option<&str>) -> Self {
+        sink.gauge(
+            &cat::BUILD_INFO,
+            &[env!("CARGO_PKG_VERSION"), engine_version.unwrap_or("")],
+        )
+        .set(1.0);
         let rejected = |reason| sink.counter(&cat::REJECTED_EVENTS_TOTAL, &[reason]);
         let overflow = |label| sink.counter(&cat::LABEL_OVERFLOW_TOTAL, &[label]);
         Self {
@@ -33,6 +45,9 @@ impl MetaHandles {
             symbol_overflow: overflow("symbol"),
             publish_failures: Stage::ALL
                 .map(|stage| sink.counter(&cat::PUBLISH_FAILURES_TOTAL, &[stage.label()])),
+            push_failures: PUSH_FAILURE_REASONS
+                .map(|reason| LazyCounter::new(sink, &cat::PUSH_FAILURES_TOTAL, &[reason])),
+            sink: sink.clone(),
         }
     }
 
@@ -49,6 +64,21 @@ impl MetaHandles {
     pub(crate) fn count_publish_failure(&self, stage: Stage) {
         if let Some(i) = Stage::ALL.iter().position(|s| *s == stage) {
             self.publish_failures[i].increment(1);
+        }
+    }
+
+    /// Registers the push failure counters at 0 (batch mode starts).
+    #[cfg_attr(not(feature = "push"), allow(dead_code, reason = "batch mode only"))]
+    pub(crate) fn register_push_series(&self) {
+        for counter in &self.push_failures {
+            counter.register(&self.sink);
+        }
+    }
+
+    #[cfg_attr(not(feature = "push"), allow(dead_code, reason = "batch mode only"))]
+    pub(crate) fn count_push_failure(&self, reason: &str) {
+        if let Some(i) = PUSH_FAILURE_REASONS.iter().position(|r| *r == reason) {
+            self.push_failures[i].increment(&self.sink, 1);
         }
     }
 

@@ -102,6 +102,10 @@ impl Telemetry {
 
     /// Registers the error counters at 0, for a database reader that reads
     /// the whole error log (an engine has them from the start).
+    #[cfg_attr(
+        not(feature = "sqlite"),
+        allow(dead_code, reason = "database readers only")
+    )]
     pub(crate) fn register_error_series(&self) {
         self.inner.system.register_error_series();
     }

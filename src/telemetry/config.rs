@@ -52,6 +52,9 @@ pub struct TelemetryConfig {
     pub equity_clock_tolerance: Duration,
     /// What the telemetry stands for. Default [`Role::Engine`].
     pub role: Role,
+    /// The engine's build, shown as `engine_version` on
+    /// `velocitytrader_build_info`. Default none.
+    pub engine_version: Option<String>,
     /// Labels added to every series of this telemetry, e.g. `account`, so
     /// that several telemetries can share one recorder. Set with
     /// [`TelemetryBuilder::label`], which validates them.
@@ -69,6 +72,7 @@ impl Default for TelemetryConfig {
             var_window: 252,
             equity_clock_tolerance: Duration::from_secs(1),
             role: Role::Engine,
+            engine_version: None,
             constant_labels: Vec::new(),
         }
     }
@@ -98,6 +102,9 @@ impl TelemetryConfig {
             }
         }
         self.constant_labels = kept;
+        self.engine_version = self
+            .engine_version
+            .filter(|v| validate_constant_label("engine_version", v).is_ok());
         self
     }
 }
@@ -199,6 +206,31 @@ impl TelemetryBuilder {
         validate_constant_labels(&labels)?;
         self.config.constant_labels = labels;
         Ok(self)
+    }
+
+    /// Adds an engine's identity: its labels (`engine`, `account`, `mode`)
+    /// as constant labels, and its build as `engine_version` on
+    /// `velocitytrader_build_info`. With an exporter, prefer
+    /// `ExporterBuilder::identity`, which labels the engine's own `metrics`
+    /// series too.
+    ///
+    /// # Errors
+    /// [`LabelError::DuplicateName`] when a constant label of the same name
+    /// was given already.
+    pub fn identity(mut self, identity: &crate::EngineIdentity) -> Result<Self, LabelError> {
+        let mut labels = self.config.constant_labels.clone();
+        labels.extend(identity.labels());
+        validate_constant_labels(&labels)?;
+        self.config.constant_labels = labels;
+        self.config.engine_version = identity.version().map(str::to_owned);
+        Ok(self)
+    }
+
+    /// The engine's build, shown as `engine_version` on
+    /// `velocitytrader_build_info`.
+    pub fn engine_version(mut self, version: Option<&str>) -> Self {
+        self.config.engine_version = version.map(str::to_owned);
+        self
     }
 
     /// The configuration built so far.
