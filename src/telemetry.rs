@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
-pub(crate) use constant_labels::validate_constant_labels;
 pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
+pub(crate) use constant_labels::{validate_constant_labels, validate_constant_value};
 pub(crate) use indexed::IndexedHandles;
 pub use publish::PublisherGuard;
 pub(crate) use publish::{PublishHooks, Stage};

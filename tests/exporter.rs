@@ -303,3 +303,56 @@ fn clients_outside_the_allow_list_are_refused() {
     assert_eq!(status, 403);
     assert!(!body.contains("velocitytrader_"));
 }
+
+#[test]
+fn the_fleet_identity_labels_every_series_and_build_info_names_both_builds() {
+    use velocity_metrics::{EngineIdentity, Mode};
+    let identity = EngineIdentity::new("ams-01")
+        .unwrap()
+        .account("acc-1")
+        .unwrap()
+        .mode(Mode::Paper)
+        .engine_version("2.4.1")
+        .unwrap();
+    let exporter = ExporterBuilder::new()
+        .identity(&identity)
+        .unwrap()
+        .build_embedded()
+        .unwrap();
+    exporter.telemetry().record_trade(&trade(1.0)).unwrap();
+    let s = exposition::parse(&exporter.render()).unwrap();
+    let id = [
+        ("engine", "ams-01"),
+        ("account", "acc-1"),
+        ("mode", "paper"),
+    ];
+    assert_eq!(s.value("velocitytrader_trades_total", &id), Some(1.0));
+    for sample in &s.samples {
+        for (name, value) in id {
+            assert_eq!(
+                sample.labels.get(name).map(String::as_str),
+                Some(value),
+                "{sample:?}"
+            );
+        }
+    }
+    assert_eq!(
+        s.value(
+            "velocitytrader_build_info",
+            &[
+                ("version", env!("CARGO_PKG_VERSION")),
+                ("engine_version", "2.4.1")
+            ]
+        ),
+        Some(1.0)
+    );
+    assert!(matches!(
+        ExporterBuilder::new()
+            .global_label("engine", "x")
+            .unwrap()
+            .identity(&identity),
+        Err(ExporterError::InvalidLabel(
+            LabelError::DuplicateName { .. }
+        ))
+    ));
+}

@@ -9,7 +9,7 @@
 //! use velocity_metrics::{EngineIdentity, Mode};
 //!
 //! let run = ExporterBuilder::new()
-//!     .identity(EngineIdentity::new("bt-runner-1")?.mode(Mode::Backtest))
+//!     .identity(&EngineIdentity::new("bt-runner-1")?.mode(Mode::Backtest))?
 //!     .build_push(
 //!         PushTarget::new("http://127.0.0.1:9091")?
 //!             .grouping("run_id", "2026-11-26-eurusd-m5")?

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{LabelError, ParseError};
-use crate::telemetry::validate_constant_labels;
+use crate::telemetry::{validate_constant_labels, validate_constant_value};
 
 /// How an engine trades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -84,6 +84,11 @@ fn checked(name: &str, value: &str) -> Result<String, LabelError> {
     Ok(value.to_owned())
 }
 
+fn checked_value(value: &str) -> Result<String, LabelError> {
+    validate_constant_value(value)?;
+    Ok(value.to_owned())
+}
+
 impl EngineIdentity {
     /// An engine named `engine` (unique in the fleet: a host name, a
     /// strategy instance).
@@ -124,7 +129,7 @@ impl EngineIdentity {
     /// # Errors
     /// As [`EngineIdentity::new`].
     pub fn engine_version(mut self, version: &str) -> Result<Self, LabelError> {
-        self.engine_version = Some(checked("engine_version", version)?);
+        self.engine_version = Some(checked_value(version)?);
         Ok(self)
     }
 

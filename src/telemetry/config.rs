@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use metrics::Recorder;
 
-use super::constant_labels::{validate_constant_label, validate_constant_labels};
+use super::constant_labels::{
+    validate_constant_label, validate_constant_labels, validate_constant_value,
+};
 use super::{SinkTarget, Telemetry};
 use crate::error::LabelError;
 
@@ -104,7 +106,7 @@ impl TelemetryConfig {
         self.constant_labels = kept;
         self.engine_version = self
             .engine_version
-            .filter(|v| validate_constant_label("engine_version", v).is_ok());
+            .filter(|v| validate_constant_value(v).is_ok());
         self
     }
 }

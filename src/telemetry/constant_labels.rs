@@ -34,19 +34,9 @@ fn reserved_because(name: &str) -> Option<&'static str> {
         .then_some("a catalogue series carries it")
 }
 
-/// Checks one constant label.
-pub(crate) fn validate_constant_label(name: &str, value: &str) -> Result<(), LabelError> {
-    if !valid_name(name) {
-        return Err(LabelError::InvalidName {
-            name: name.to_owned(),
-        });
-    }
-    if let Some(why) = reserved_because(name) {
-        return Err(LabelError::ReservedName {
-            name: name.to_owned(),
-            why,
-        });
-    }
+/// Checks a constant label's value: not empty, at most
+/// [`MAX_CONSTANT_LABEL_BYTES`], no control character.
+pub(crate) fn validate_constant_value(value: &str) -> Result<(), LabelError> {
     if value.is_empty() {
         return Err(LabelError::Empty { kind: "constant" });
     }
@@ -64,6 +54,22 @@ pub(crate) fn validate_constant_label(name: &str, value: &str) -> Result<(), Lab
         });
     }
     Ok(())
+}
+
+/// Checks one constant label.
+pub(crate) fn validate_constant_label(name: &str, value: &str) -> Result<(), LabelError> {
+    if !valid_name(name) {
+        return Err(LabelError::InvalidName {
+            name: name.to_owned(),
+        });
+    }
+    if let Some(why) = reserved_because(name) {
+        return Err(LabelError::ReservedName {
+            name: name.to_owned(),
+            why,
+        });
+    }
+    validate_constant_value(value)
 }
 
 /// Checks a set of constant labels, each on its own and for repeated names.
