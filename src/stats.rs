@@ -56,6 +56,8 @@ pub mod realized_volatility;
 pub mod return_window;
 pub mod returns;
 pub mod streaks;
+#[cfg(test)]
+mod test_support;
 pub mod trade_stats;
 
 pub use average_true_range::AverageTrueRange;

@@ -8,11 +8,10 @@ mod exposition;
 mod net;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use exposition::Exposition;
-use net::{ChildGroup, free_port, get};
+use net::{free_port, get};
 use velocity_metrics::exporter::ExporterBuilder;
 use velocity_metrics::{Agent, PhysicsReading, Regime, Symbol, Timeframe, Trade};
 
@@ -76,25 +75,9 @@ fn built_in_listener_scrape() -> Exposition {
 #[test]
 fn an_axum_served_endpoint_equals_the_built_in_listener() {
     let port = free_port();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let features = if cfg!(feature = "sqlite") {
-        "exporter,sqlite"
-    } else {
-        "exporter"
-    };
-    let _engine = ChildGroup::spawn(
-        Command::new(cargo)
-            .args([
-                "run",
-                "--quiet",
-                "--features",
-                features,
-                "--example",
-                "own_server",
-            ])
-            .args(["--", "--port", &port.to_string(), "--duration", "300"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdout(Stdio::null()),
+    let _engine = net::spawn_example(
+        "own_server",
+        &["--port", &port.to_string(), "--duration", "300"],
     );
     let started = Instant::now();
     let served = loop {

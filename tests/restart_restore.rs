@@ -12,10 +12,9 @@ mod exposition;
 #[path = "common/net.rs"]
 mod net;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use net::{ChildGroup, free_port, get};
+use net::{free_port, get};
 
 #[test]
 fn a_restoring_exporter_never_serves_fewer_trades_than_the_database_holds() {
@@ -31,25 +30,18 @@ fn a_restoring_exporter_never_serves_fewer_trades_than_the_database_holds() {
         .count() as f64;
 
     let port = free_port();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let _engine = ChildGroup::spawn(
-        Command::new(cargo)
-            .args([
-                "run",
-                "--quiet",
-                "--features",
-                "exporter,sqlite",
-                "--example",
-                "backfill",
-            ])
-            .args(["--", "--db"])
-            .arg(&db)
-            .args(["--port", &port.to_string(), "--starting-balance", "10000"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
+    let db_arg = db.to_string_lossy().into_owned();
+    let _engine = net::spawn_example(
+        "backfill",
+        &[
+            "--db",
+            &db_arg,
+            "--port",
+            &port.to_string(),
+            "--starting-balance",
+            "10000",
+        ],
     );
-
     let started = Instant::now();
     let (mut refused, mut unready, mut served) = (0u32, 0u32, 0u32);
     while started.elapsed() < Duration::from_secs(300) && served < 50 {

@@ -173,24 +173,7 @@ impl RealizedVolatility {
 mod tests {
     use super::super::bar_reference::{CLOSE, RV_20_EXACT, RV_20_PANDAS};
     use super::*;
-
-    /// `|got − want| ≤ rel · |want|`, and `None` exactly where `want` is.
-    #[track_caller]
-    fn close_to(got: &[Option<f64>], want: &[Option<f64>], rel: f64) {
-        assert_eq!(got.len(), want.len());
-        for (i, (g, w)) in got.iter().zip(want).enumerate() {
-            match (g, w) {
-                (Some(g), Some(w)) => {
-                    assert!(
-                        (g - w).abs() <= rel * w.abs(),
-                        "bar {i}: got {g:e}, want {w:e}"
-                    );
-                }
-                (None, None) => {}
-                _ => panic!("bar {i}: got {g:?}, want {w:?}"),
-            }
-        }
-    }
+    use crate::stats::test_support::close_to;
 
     fn run(rv: &mut RealizedVolatility, closes: &[f64]) -> Vec<Option<f64>> {
         closes

@@ -53,18 +53,7 @@ impl TradeStats {
     /// An empty accumulator.
     #[must_use]
     pub const fn new() -> Self {
-        Self {
-            wins: 0,
-            losses: 0,
-            breakevens: 0,
-            gross_profit: 0.0,
-            gross_loss: 0.0,
-            duration_sum_secs: 0.0,
-            durations: 0,
-            largest_win: 0.0,
-            largest_loss: 0.0,
-            streaks: Streaks::new(),
-        }
+        Self::from_parts(0, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, 0.0)
     }
 
     /// Rebuilds an accumulator from its parts (for concurrent containers

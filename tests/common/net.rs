@@ -91,3 +91,33 @@ impl Drop for ChildGroup {
         let _ = self.0.wait();
     }
 }
+
+/// `cargo run --example NAME -- ARGS` in the crate's directory, with the
+/// features of this test build (so cargo reuses what it built), as a child
+/// group that ends with the returned value. Output is discarded.
+pub fn spawn_example(name: &str, args: &[&str]) -> ChildGroup {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut features = vec!["exporter"];
+    if cfg!(feature = "sqlite") {
+        features.push("sqlite");
+    }
+    if cfg!(feature = "push") {
+        features.push("push");
+    }
+    ChildGroup::spawn(
+        Command::new(cargo)
+            .args([
+                "run",
+                "--quiet",
+                "--features",
+                &features.join(","),
+                "--example",
+                name,
+                "--",
+            ])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )
+}
