@@ -3,6 +3,7 @@
 
 mod agent;
 mod breakdown;
+mod equity_state;
 mod market;
 mod meta;
 mod risk;
