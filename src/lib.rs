@@ -73,8 +73,11 @@ pub mod telemetry;
 
 pub use error::{AlreadyInstalled, LabelError, MAX_ABS_AMOUNT, ParseError, RecordError};
 pub use global::*;
-pub use model::{Agent, EngineIdentity, Mode, Regime, Severity, Side, Symbol, Timeframe, Trade};
-pub use recorders::{PhysicsReading, RlSnapshot};
+pub use model::{
+    Agent, Bar, BreakerReason, EngineIdentity, Fill, Mode, OrderRejectReason, Regime, RiskDecision,
+    RiskLimits, RlTraining, RunInfo, Severity, Side, Symbol, Timeframe, Trade,
+};
+pub use recorders::{MAX_RUNS, PhysicsReading, RlSnapshot};
 pub use telemetry::{PublisherGuard, Role, Telemetry, TelemetryBuilder, TelemetryConfig};
 
 /// The README's Rust examples compile and run as doctests.

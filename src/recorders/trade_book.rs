@@ -136,11 +136,71 @@ impl TotalsCell {
     }
 }
 
-/// Where a trade lands in the per-label tables.
+/// Where a trade lands in the per-label tables, and its trading day.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TradeSlots {
     pub(crate) agent: usize,
     pub(crate) symbol: usize,
+    /// Trading day of the trade's close (see `TelemetryConfig::trading_day`).
+    pub(crate) day: i64,
+}
+
+/// Wins and losses of one agent in one regime.
+#[derive(Debug, Default)]
+struct OutcomeCell {
+    wins: SharedU64,
+    losses: SharedU64,
+}
+
+/// Closed P&L of one trading day.
+#[derive(Debug)]
+struct DayCell {
+    /// The day number as `i64` bits; [`NO_DAY`] when empty.
+    day: SharedU64,
+    pnl: SharedF64,
+}
+
+/// An empty [`DayCell`].
+#[allow(clippy::cast_sign_loss, reason = "i64 bits stored in a u64 word")]
+const NO_DAY: u64 = i64::MIN as u64;
+
+impl Default for DayCell {
+    fn default() -> Self {
+        Self {
+            day: SharedU64::new(NO_DAY),
+            pnl: SharedF64::default(),
+        }
+    }
+}
+
+impl DayCell {
+    #[allow(clippy::cast_possible_wrap, reason = "i64 bits stored in a u64 word")]
+    fn day(&self) -> i64 {
+        self.day.get() as i64
+    }
+
+    #[allow(clippy::cast_sign_loss, reason = "i64 bits stored in a u64 word")]
+    fn start(&self, day: i64, pnl: f64) {
+        self.day.set(day as u64);
+        self.pnl.set(pnl);
+    }
+}
+
+/// Adds `pnl` to the cell of `day`, keeping the two latest days seen (so a
+/// trade stamped just past midnight by a fast clock does not erase today).
+fn add_daily(days: &[DayCell; 2], day: i64, pnl: f64) {
+    if let Some(cell) = days.iter().find(|c| c.day() == day) {
+        cell.pnl.add(pnl);
+        return;
+    }
+    let older = if days[0].day() <= days[1].day() {
+        &days[0]
+    } else {
+        &days[1]
+    };
+    if day > older.day() {
+        older.start(day, pnl);
+    }
 }
 
 /// One shard: its writers take `writer`; readers go through `seqlock` only.
@@ -152,6 +212,8 @@ struct Shard {
     symbols: Box<[DimensionCell]>,
     regimes: [DimensionCell; 4],
     timeframes: [DimensionCell; TIMEFRAMES],
+    agent_regimes: Box<[[OutcomeCell; 4]]>,
+    days: [DayCell; 2],
 }
 
 impl Shard {
@@ -166,6 +228,8 @@ impl Shard {
                 .collect(),
             regimes: Default::default(),
             timeframes: Default::default(),
+            agent_regimes: (0..agent_slots).map(|_| Default::default()).collect(),
+            days: Default::default(),
         }
     }
 
@@ -181,8 +245,17 @@ impl Shard {
             }
             if let Some(regime) = trade.regime {
                 self.regimes[regime.index()].add(outcome, trade.pnl, None);
+                if let Some(cells) = self.agent_regimes.get(slots.agent) {
+                    let cell = &cells[regime.index()];
+                    match outcome {
+                        Outcome::Win => cell.wins.add(1),
+                        Outcome::Loss => cell.losses.add(1),
+                        Outcome::Breakeven => {}
+                    }
+                }
             }
             self.timeframes[trade.timeframe.index()].add(outcome, trade.pnl, None);
+            add_daily(&self.days, slots.day, trade.pnl);
         });
     }
 }
@@ -201,6 +274,10 @@ pub(crate) struct TradeTotals {
     pub(crate) regimes: [DimensionStats; 4],
     pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
     pub(crate) last_closed_at: Option<f64>,
+    /// Wins and losses per agent slot and regime.
+    pub(crate) agent_regimes: Vec<[(u64, u64); 4]>,
+    /// Closed P&L of the trading day asked for.
+    pub(crate) daily_pnl: f64,
 }
 
 impl TradeTotals {
@@ -214,6 +291,9 @@ impl TradeTotals {
         self.regimes = [DimensionStats::default(); 4];
         self.timeframes = [DimensionStats::default(); TIMEFRAMES];
         self.last_closed_at = None;
+        self.agent_regimes.clear();
+        self.agent_regimes.resize(agent_slots, [(0, 0); 4]);
+        self.daily_pnl = 0.0;
     }
 }
 
@@ -276,9 +356,9 @@ impl TradeBook {
         self.shard().add(outcome, trade, slots);
     }
 
-    /// Merges every shard into `into` (reusing its tables) and returns the
-    /// streaks.
-    pub(crate) fn snapshot(&self, into: &mut TradeTotals) -> Streaks {
+    /// Merges every shard into `into` (reusing its tables), with the closed
+    /// P&L of trading day `today`, and returns the streaks.
+    pub(crate) fn snapshot(&self, into: &mut TradeTotals, today: i64) -> Streaks {
         let first = &self.shards[0].0;
         into.reset(first.agents.len(), first.symbols.len());
         for shard in &self.shards {
@@ -293,6 +373,28 @@ impl TradeBook {
             merge_cells(&shard.seqlock, &shard.symbols, &mut into.symbols);
             merge_cells(&shard.seqlock, &shard.regimes, &mut into.regimes);
             merge_cells(&shard.seqlock, &shard.timeframes, &mut into.timeframes);
+            for (slot, cells) in shard.agent_regimes.iter().enumerate() {
+                if shard.agents[slot].trades.get() == 0 {
+                    continue;
+                }
+                let counts = shard.seqlock.read(|| {
+                    cells
+                        .each_ref()
+                        .map(|cell| (cell.wins.get(), cell.losses.get()))
+                });
+                for (merged, (wins, losses)) in into.agent_regimes[slot].iter_mut().zip(counts) {
+                    merged.0 += wins;
+                    merged.1 += losses;
+                }
+            }
+            into.daily_pnl += shard.seqlock.read(|| {
+                shard
+                    .days
+                    .iter()
+                    .filter(|cell| cell.day() == today)
+                    .map(|cell| cell.pnl.get())
+                    .sum::<f64>()
+            });
         }
         self.streaks.load()
     }
