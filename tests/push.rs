@@ -65,7 +65,7 @@ fn a_one_second_backtest_lands_in_the_pushgateway_with_its_final_state() {
         .build_push(
             PushTarget::new(&format!("http://127.0.0.1:{port}"))
                 .unwrap()
-                .grouping("run_id", "2026-11-26/eurusd #1")
+                .grouping("batch", "2026-11-26/eurusd #1")
                 .unwrap()
                 .every(Duration::from_millis(200)),
         )
@@ -83,7 +83,7 @@ fn a_one_second_backtest_lands_in_the_pushgateway_with_its_final_state() {
     let s = gateway_metrics(port);
     let labels = [
         ("job", "velocitytrader_backtest"),
-        ("run_id", "2026-11-26/eurusd #1"),
+        ("batch", "2026-11-26/eurusd #1"),
         ("engine", "bt-1"),
         ("mode", "backtest"),
     ];
@@ -110,7 +110,7 @@ fn with_deletion_enabled_the_group_is_gone_after_the_run() {
         .build_push(
             PushTarget::new(&url)
                 .unwrap()
-                .grouping("run_id", "kept")
+                .grouping("batch", "kept")
                 .unwrap(),
         )
         .unwrap();
@@ -120,7 +120,7 @@ fn with_deletion_enabled_the_group_is_gone_after_the_run() {
         .build_push(
             PushTarget::new(&url)
                 .unwrap()
-                .grouping("run_id", "deleted")
+                .grouping("batch", "deleted")
                 .unwrap()
                 .delete_on_finish(true),
         )
@@ -129,18 +129,18 @@ fn with_deletion_enabled_the_group_is_gone_after_the_run() {
     run.push_now().unwrap();
     let s = gateway_metrics(port);
     assert_eq!(
-        s.value("velocitytrader_trades_total", &[("run_id", "deleted")]),
+        s.value("velocitytrader_trades_total", &[("batch", "deleted")]),
         Some(1.0)
     );
     let report = run.finish().unwrap();
     assert!(report.deleted);
     let s = gateway_metrics(port);
     assert!(
-        s.find("velocitytrader_trades_total", &[("run_id", "deleted")])
+        s.find("velocitytrader_trades_total", &[("batch", "deleted")])
             .is_empty()
     );
     assert_eq!(
-        s.value("velocitytrader_trades_total", &[("run_id", "kept")]),
+        s.value("velocitytrader_trades_total", &[("batch", "kept")]),
         Some(1.0)
     );
 }
@@ -154,7 +154,7 @@ fn a_dropped_run_still_pushes_its_final_state() {
             .build_push(
                 PushTarget::new(&format!("http://127.0.0.1:{port}"))
                     .unwrap()
-                    .grouping("run_id", "dropped")
+                    .grouping("batch", "dropped")
                     .unwrap(),
             )
             .unwrap();
@@ -164,7 +164,7 @@ fn a_dropped_run_still_pushes_its_final_state() {
     }
     let s = gateway_metrics(port);
     assert_eq!(
-        s.value("velocitytrader_trades_total", &[("run_id", "dropped")]),
+        s.value("velocitytrader_trades_total", &[("batch", "dropped")]),
         Some(3.0)
     );
 }
@@ -213,14 +213,14 @@ fn a_refused_push_reports_the_status_and_the_gateways_reason() {
                 .unwrap()
                 .job("nightly")
                 .unwrap()
-                .grouping("run_id", "r-9")
+                .grouping("batch", "r-9")
                 .unwrap(),
         )
         .unwrap();
     let error = run.push_now().unwrap_err();
     let head = server.join().unwrap();
     assert!(
-        head.starts_with("PUT /gw/metrics/job/nightly/run_id/r-9 HTTP/1.1\r\n"),
+        head.starts_with("PUT /gw/metrics/job/nightly/batch/r-9 HTTP/1.1\r\n"),
         "{head}"
     );
     match &error {

@@ -12,7 +12,7 @@
 //!     .identity(&EngineIdentity::new("bt-runner-1")?.mode(Mode::Backtest))?
 //!     .build_push(
 //!         PushTarget::new("http://127.0.0.1:9091")?
-//!             .grouping("run_id", "2026-11-26-eurusd-m5")?
+//!             .grouping("batch", "2026-11-26-eurusd-m5")?
 //!             .every(Duration::from_secs(10)),
 //!     )?;
 //! // … the backtest records into run.telemetry() …
@@ -174,8 +174,12 @@ impl PushTarget {
         Ok(self)
     }
 
-    /// Adds a grouping label, e.g. `run_id`: pushes with the same job and
-    /// grouping labels replace each other; a new `run_id` is a new group.
+    /// Adds a grouping label, e.g. `batch`: pushes with the same job and
+    /// grouping labels replace each other; a new `batch` is a new group.
+    /// Not `run_id` (refused like every catalogue label):
+    /// `velocitytrader_run_info` carries it, and the Pushgateway refuses a
+    /// push whose series contradict the grouping key, as the previous run's
+    /// `run_info` would.
     ///
     /// # Errors
     /// [`PushError::InvalidGrouping`] as for constant labels (a valid name,
@@ -496,12 +500,12 @@ mod tests {
             .unwrap()
             .job("bt")
             .unwrap()
-            .grouping("run_id", "2026/11/26 #1")
+            .grouping("batch", "2026/11/26 #1")
             .unwrap();
         assert_eq!(t.address(), "[::1]:9091");
         assert_eq!(
             t.group_path(),
-            "/pgw/metrics/job/bt/run_id@base64/MjAyNi8xMS8yNiAjMQ=="
+            "/pgw/metrics/job/bt/batch@base64/MjAyNi8xMS8yNiAjMQ=="
         );
         assert_eq!(PushTarget::new("http://gw").unwrap().port, 80);
         for bad in [
