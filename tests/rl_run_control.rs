@@ -235,7 +235,7 @@ fn runs_session_phase_switches_and_ratio() {
     };
     assert_eq!(info(&s, &a), Some(1.0));
     let duration = s.value("velocitytrader_run_duration_seconds", &[]).unwrap();
-    assert!(duration >= 0.02 && duration < 60.0, "{duration}");
+    assert!((0.02..60.0).contains(&duration), "{duration}");
     assert_eq!(s.value("velocitytrader_session_active", &[]), Some(1.0));
     assert_eq!(s.value("velocitytrader_current_phase", &[]), Some(2.0));
     assert_eq!(

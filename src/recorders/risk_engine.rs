@@ -264,7 +264,7 @@ impl Telemetry {
     ///
     /// # Errors
     /// [`RecordError`] for NaN/±Inf or an amount beyond
-    /// ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT).
+    /// ±[`MAX_ABS_AMOUNT`].
     pub fn set_symbol_exposure(&self, symbol: Symbol, exposure: f64) -> Result<(), RecordError> {
         let exposure = amount("exposure", exposure).map_err(|e| self.reject(e))?;
         let inner = &*self.inner;

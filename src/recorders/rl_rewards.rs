@@ -55,7 +55,7 @@ impl Telemetry {
     ///
     /// # Errors
     /// [`RecordError`] for a NaN/±Inf reward or one beyond
-    /// ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT).
+    /// ±[`MAX_ABS_AMOUNT`].
     pub fn record_rl_reward(&self, agent: Agent, reward_value: f64) -> Result<(), RecordError> {
         let value = reward("reward", reward_value).map_err(|e| self.reject(e))?;
         self.with_learner(agent, |sink, h, overflow| {
@@ -70,7 +70,7 @@ impl Telemetry {
     ///
     /// # Errors
     /// [`RecordError`] for a NaN/±Inf reward or one beyond
-    /// ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT).
+    /// ±[`MAX_ABS_AMOUNT`].
     pub fn record_rl_episode_reward(
         &self,
         agent: Agent,
