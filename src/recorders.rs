@@ -15,6 +15,7 @@ mod run_control;
 mod streak_cell;
 mod system;
 mod trade_book;
+mod trade_cells;
 mod trading;
 
 pub(crate) use agent::AgentHandles;
