@@ -12,6 +12,9 @@ use metrics::{Counter, Gauge, Key, Label, Recorder};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use velocity_metrics::{Agent, PhysicsReading, Regime, Symbol, Telemetry, Timeframe, Trade};
 
+#[path = "record/advanced.rs"]
+mod advanced;
+
 const TIMEFRAMES: [Timeframe; 4] = [Timeframe::M1, Timeframe::M5, Timeframe::M15, Timeframe::H1];
 
 fn recorder() -> Arc<PrometheusRecorder> {
@@ -198,6 +201,6 @@ fn exposition_series(text: &str) -> usize {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = bench_record_trade, bench_market_updates, bench_scrape
+    targets = bench_record_trade, bench_market_updates, bench_scrape, advanced::bench_advanced
 }
 criterion_main!(benches);

@@ -64,6 +64,18 @@ pub enum Unit {
     Boolean,
     /// Unix epoch seconds.
     Timestamp,
+    /// Bytes.
+    Bytes,
+    /// Lots (position size).
+    Lots,
+    /// Instrument volume (tick or real volume, as the bars carry it).
+    Volume,
+    /// A score from 0 to 100, as the engine defines it.
+    Score,
+    /// Reinforcement-learning reward units.
+    Reward,
+    /// Engine-defined units (loss, stress indices).
+    EngineUnits,
 }
 
 impl Unit {
@@ -85,13 +97,19 @@ impl Unit {
             Unit::Code => "code",
             Unit::Boolean => "1 = yes, 0 = no",
             Unit::Timestamp => "unix seconds",
+            Unit::Bytes => "bytes",
+            Unit::Lots => "lots",
+            Unit::Volume => "volume units",
+            Unit::Score => "score 0-100",
+            Unit::Reward => "reward units",
+            Unit::EngineUnits => "engine-defined units",
         }
     }
 }
 
 /// Which recorder group owns a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Group {
     /// Closed-trade statistics.
     Trading,
@@ -111,6 +129,15 @@ pub enum Group {
     Rl,
     /// Engine health.
     System,
+    /// Risk engine: circuit breakers, decisions, budget, daily limits,
+    /// positions and exposure.
+    RiskEngine,
+    /// Order execution quality: order outcomes, fill latency, slippage.
+    Execution,
+    /// Instrument bars and market-microstructure indicators.
+    Bars,
+    /// Run control: session, phase, runs, the engine process.
+    RunControl,
     /// The library's own accounting (overflow, rejected input, build).
     Meta,
 }
@@ -147,6 +174,27 @@ pub const DB_QUERY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
+/// Default buckets (seconds) of `velocitytrader_risk_decision_duration_seconds`:
+/// 50 µs to 250 ms.
+pub const RISK_DECISION_BUCKETS: &[f64] = &[
+    0.000_05, 0.0001, 0.000_25, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+];
+
+/// Default buckets (seconds) of `velocitytrader_order_fill_duration_seconds`:
+/// 1 ms to 10 s.
+pub const ORDER_FILL_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Default buckets (price units) of `velocitytrader_order_slippage`: one
+/// bound per decade from ±10⁻⁵ to ±100, and 0, so that one set fits FX
+/// (a pip is 10⁻⁴ or 10⁻²), metals and indices. Negative slippage is in the
+/// trader's favour.
+pub const SLIPPAGE_BUCKETS: &[f64] = &[
+    -100.0, -10.0, -1.0, -0.1, -0.01, -0.001, -0.0001, -0.000_01, 0.0, 0.000_01, 0.0001, 0.001,
+    0.01, 0.1, 1.0, 10.0, 100.0,
+];
+
 /// Default bucket bounds of a histogram series (in its unit); empty for a
 /// series that is not a histogram. The exporter uses these unless told
 /// otherwise, so a histogram is never silently rendered as a summary.
@@ -154,6 +202,9 @@ pub const DB_QUERY_BUCKETS: &[f64] = &[
 pub fn default_buckets(def: &MetricDef) -> &'static [f64] {
     match def.name {
         "velocitytrader_db_query_duration_seconds" => DB_QUERY_BUCKETS,
+        "velocitytrader_risk_decision_duration_seconds" => RISK_DECISION_BUCKETS,
+        "velocitytrader_order_fill_duration_seconds" => ORDER_FILL_BUCKETS,
+        "velocitytrader_order_slippage" => SLIPPAGE_BUCKETS,
         _ => &[],
     }
 }

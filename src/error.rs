@@ -84,6 +84,19 @@ pub enum ParseError {
     /// A regime code outside 1..=4.
     #[error("regime code {0} is outside 1..=4")]
     RegimeCode(i64),
+    /// Not a known circuit-breaker reason.
+    #[error(
+        "unknown circuit-breaker reason {0:?} (expected daily_loss, drawdown, consecutive_losses, volatility, spread, vpin, manual or other)"
+    )]
+    BreakerReason(String),
+    /// Not a known risk decision.
+    #[error("unknown risk decision {0:?} (expected approve, reduce_size, reject or halt)")]
+    RiskDecision(String),
+    /// Not a known order rejection reason.
+    #[error(
+        "unknown order rejection reason {0:?} (expected insufficient_margin, invalid_price, market_closed, risk_limit, broker, timeout or other)"
+    )]
+    OrderRejectReason(String),
 }
 
 /// A recorder refused an event. Nothing was recorded: statistics stay exact.
@@ -130,6 +143,45 @@ pub enum RecordError {
         /// Timestamp of the latest accepted sample.
         previous: f64,
     },
+    /// A bounded table of the telemetry is full, e.g. the runs remembered
+    /// for `velocitytrader_run_info`.
+    #[error("{what}: at most {limit} per telemetry")]
+    LimitReached {
+        /// What is bounded, e.g. `runs`.
+        what: &'static str,
+        /// The bound.
+        limit: usize,
+    },
+}
+
+impl From<crate::stats::BarError> for RecordError {
+    /// A refused bar, under the existing reasons: a NaN/±Inf price is
+    /// `NotFinite`; a high below the low, a close outside `[low, high]` and a
+    /// close ≤ 0 are `OutOfRange` naming the field and the bounds it broke.
+    fn from(error: crate::stats::BarError) -> Self {
+        use crate::stats::BarError;
+        match error {
+            BarError::NonFinite { field, value } => Self::NotFinite { field, value },
+            BarError::HighBelowLow { high, low } => Self::OutOfRange {
+                field: "high",
+                value: high,
+                min: low,
+                max: f64::INFINITY,
+            },
+            BarError::CloseOutsideRange { close, low, high } => Self::OutOfRange {
+                field: "close",
+                value: close,
+                min: low,
+                max: high,
+            },
+            BarError::NonPositiveClose { close } => Self::OutOfRange {
+                field: "close",
+                value: close,
+                min: f64::MIN_POSITIVE,
+                max: f64::INFINITY,
+            },
+        }
+    }
 }
 
 impl RecordError {
@@ -141,6 +193,7 @@ impl RecordError {
             Self::Negative { .. } => "negative",
             Self::OutOfRange { .. } => "out_of_range",
             Self::OutOfOrder { .. } => "out_of_order",
+            Self::LimitReached { .. } => "limit_reached",
         }
     }
 }
@@ -172,6 +225,12 @@ pub const MAX_ABS_AMOUNT: f64 = 1e15;
 /// Checks that `value` is a finite amount within ±[`MAX_ABS_AMOUNT`].
 pub(crate) fn amount(field: &'static str, value: f64) -> Result<f64, RecordError> {
     in_range(field, value, -MAX_ABS_AMOUNT, MAX_ABS_AMOUNT)
+}
+
+/// Checks that `value` is finite and strictly positive (a limit or a price
+/// that divides).
+pub(crate) fn positive(field: &'static str, value: f64) -> Result<f64, RecordError> {
+    in_range(field, value, f64::MIN_POSITIVE, f64::MAX)
 }
 
 /// Checks that `value` lies in `min..=max`.

@@ -19,6 +19,9 @@ use crate::model::{Agent, Regime, Severity, Symbol, Timeframe, Trade};
 use crate::recorders::{PhysicsReading, RlSnapshot};
 use crate::telemetry::{Telemetry, lock};
 
+mod advanced;
+pub use advanced::*;
+
 /// Lock-free read path of the free functions; set once, under [`STATE`].
 static DEFAULT: OnceLock<Telemetry> = OnceLock::new();
 

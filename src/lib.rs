@@ -36,7 +36,10 @@
 //! ## Map
 //! - [`model`]: typed inputs ([`Trade`], [`Agent`], [`Symbol`], [`Regime`], [`Timeframe`]).
 //! - [`telemetry`]: [`Telemetry`], its configuration and publish step.
-//! - [`recorders`]: the `record_*` methods, one module per group of series.
+//! - [`recorders`]: the `record_*` methods, one module per group of series:
+//!   trades, agents, market, risk, system, and the risk engine (breakers,
+//!   decisions, daily limits), execution quality, instrument bars, RL rewards
+//!   and run control.
 //! - [`catalogue`]: every exported series with its unit and labels.
 //! - [`assets`]: the bundled Grafana dashboards, alert rules and deploy files.
 //! - [`stats`]: the pure statistics (no I/O), tested against quantstats/empyrical vectors.
@@ -73,8 +76,11 @@ pub mod telemetry;
 
 pub use error::{AlreadyInstalled, LabelError, MAX_ABS_AMOUNT, ParseError, RecordError};
 pub use global::*;
-pub use model::{Agent, EngineIdentity, Mode, Regime, Severity, Side, Symbol, Timeframe, Trade};
-pub use recorders::{PhysicsReading, RlSnapshot};
+pub use model::{
+    Agent, Bar, BreakerReason, EngineIdentity, Fill, Mode, OrderRejectReason, Regime, RiskDecision,
+    RiskLimits, RlTraining, RunInfo, Severity, Side, Symbol, Timeframe, Trade,
+};
+pub use recorders::{MAX_RUNS, PhysicsReading, RlSnapshot};
 pub use telemetry::{PublisherGuard, Role, Telemetry, TelemetryBuilder, TelemetryConfig};
 
 /// The README's Rust examples compile and run as doctests.

@@ -2,22 +2,35 @@
 //! the per-group state they keep between [`crate::Telemetry::publish`] calls.
 
 mod agent;
+mod agent_regime;
+mod bars;
 mod breakdown;
 mod equity_state;
+mod execution;
 mod market;
 mod meta;
-mod risk;
+pub(crate) mod risk;
+mod risk_engine;
+mod rl_rewards;
+mod run_control;
 mod streak_cell;
 mod system;
 mod trade_book;
+mod trade_cells;
 mod trading;
 
 pub(crate) use agent::AgentHandles;
 pub use agent::RlSnapshot;
+pub(crate) use bars::{BarCounters, BarHandles, MicrostructureHandles};
+pub(crate) use execution::{ExecutionHandles, OrderHandles};
 pub use market::PhysicsReading;
 pub(crate) use market::{MarketHandles, QuoteHandles};
 pub(crate) use meta::MetaHandles;
 pub(crate) use risk::{EquityState, publish_risk};
+pub(crate) use risk_engine::{RiskEngineHandles, publish_budget};
+pub(crate) use rl_rewards::RewardHandles;
+pub use run_control::MAX_RUNS;
+pub(crate) use run_control::RunControlHandles;
 pub(crate) use system::SystemHandles;
 pub(crate) use trade_book::TradeBook;
 pub(crate) use trading::publish_trades;
@@ -26,6 +39,7 @@ pub(crate) use trading::publish_trades;
 pub(crate) struct PublishState {
     pub(crate) trading: trading::TradeHandles,
     pub(crate) risk: risk::RiskHandles,
+    pub(crate) risk_engine: risk_engine::RiskEnginePublish,
 }
 
 impl PublishState {
@@ -33,6 +47,7 @@ impl PublishState {
         Self {
             trading: trading::TradeHandles::new(sink),
             risk: risk::RiskHandles::new(sink),
+            risk_engine: risk_engine::RiskEnginePublish::new(sink),
         }
     }
 }

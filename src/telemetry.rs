@@ -12,9 +12,12 @@ mod slots;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+pub(crate) use config::trading_day;
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
 pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
-pub(crate) use constant_labels::{validate_constant_labels, validate_constant_value};
+pub(crate) use constant_labels::{
+    validate_constant_labels, validate_constant_value, validate_grouping_labels,
+};
 pub(crate) use indexed::IndexedHandles;
 pub use publish::PublisherGuard;
 pub(crate) use publish::{PublishHooks, Stage};
@@ -27,8 +30,9 @@ pub use slots::OVERFLOW_LABEL;
 use crate::error::RecordError;
 use crate::model::Timeframe;
 use crate::recorders::{
-    AgentHandles, EquityState, MarketHandles, MetaHandles, PublishState, QuoteHandles,
-    SystemHandles, TradeBook,
+    AgentHandles, BarCounters, BarHandles, EquityState, ExecutionHandles, MarketHandles,
+    MetaHandles, MicrostructureHandles, OrderHandles, PublishState, QuoteHandles, RewardHandles,
+    RiskEngineHandles, RunControlHandles, SystemHandles, TradeBook,
 };
 
 pub(crate) struct Inner {
@@ -43,6 +47,15 @@ pub(crate) struct Inner {
     pub(crate) quotes: IndexedHandles<QuoteHandles>,
     pub(crate) agent_live: IndexedHandles<AgentHandles>,
     pub(crate) system: SystemHandles,
+    pub(crate) risk_engine: RiskEngineHandles,
+    pub(crate) exposure: IndexedHandles<LazyGauge>,
+    pub(crate) orders: IndexedHandles<OrderHandles>,
+    pub(crate) execution: ExecutionHandles,
+    pub(crate) bars: IndexedHandles<BarHandles>,
+    pub(crate) microstructure: IndexedHandles<MicrostructureHandles>,
+    pub(crate) bar_counters: BarCounters,
+    pub(crate) rl_rewards: IndexedHandles<RewardHandles>,
+    pub(crate) run_control: RunControlHandles,
     pub(crate) meta: MetaHandles,
     pub(crate) publish: Mutex<PublishState>,
     pub(crate) hooks: PublishHooks,
@@ -104,6 +117,15 @@ impl Telemetry {
             market: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
             quotes: IndexedHandles::with_capacity(symbols.capacity()),
             agent_live: IndexedHandles::with_capacity(agents.capacity()),
+            risk_engine: RiskEngineHandles::new(&sink),
+            exposure: IndexedHandles::with_capacity(symbols.capacity()),
+            orders: IndexedHandles::with_capacity(symbols.capacity()),
+            execution: ExecutionHandles::new(&sink),
+            bars: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
+            microstructure: IndexedHandles::with_capacity(symbols.capacity()),
+            bar_counters: BarCounters::new(&sink, config.role),
+            rl_rewards: IndexedHandles::with_capacity(agents.capacity()),
+            run_control: RunControlHandles::new(&sink, config.role, agents.capacity()),
             agents,
             symbols,
             system: SystemHandles::new(&sink, config.role),

@@ -148,6 +148,7 @@ fn every_dashboard_expression_parses_and_uses_catalogue_series_and_labels() {
 }
 
 #[test]
+#[ignore = "until the advanced dashboards ship (issue 12)"]
 fn dashboards_and_rules_cover_the_whole_catalogue() {
     let mut used = BTreeSet::new();
     let mut note = |expr: &Expr| {

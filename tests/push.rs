@@ -34,9 +34,12 @@ fn backtest_builder(engine: &str) -> ExporterBuilder {
 /// A Pushgateway on a free loopback port, stopped when dropped.
 fn pushgateway() -> (ChildGroup, u16) {
     let port = free_port();
-    let child = ChildGroup::spawn(
+    let mut child = ChildGroup::spawn(
         Command::new("prometheus-pushgateway")
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            // Debian's build persists to /var/lib/prometheus by default:
+            // keep each test's gateway in memory only.
+            .arg("--persistence.file=")
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
@@ -48,6 +51,13 @@ fn pushgateway() -> (ChildGroup, u16) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // A gateway that lost the port to another process exits at once: make
+    // sure the one answering is ours.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.exited().is_none(),
+        "pushgateway exited (port {port} taken?)"
+    );
     (child, port)
 }
 
@@ -244,4 +254,39 @@ fn a_grouping_label_that_is_also_a_global_label_is_refused_up_front() {
         backtest_builder("bt").build_push(target),
         Err(velocity_metrics::exporter::ExporterError::LabelClash { .. })
     ));
+}
+
+#[test]
+#[ignore = "needs prometheus-pushgateway"]
+fn a_run_grouped_by_its_run_id_pushes_its_run_info_under_the_same_id() {
+    let (_gateway, port) = pushgateway();
+    let run = backtest_builder("bt-run")
+        .build_push(
+            PushTarget::new(&format!("http://127.0.0.1:{port}"))
+                .unwrap()
+                .grouping("run_id", "r-42")
+                .unwrap(),
+        )
+        .unwrap();
+    run.telemetry()
+        .start_run(&velocity_metrics::RunInfo::new("r-42", "cfg-9f3a").unwrap())
+        .unwrap();
+    run.telemetry().record_trade(&trade(3.0)).unwrap();
+    run.finish().unwrap();
+    let s = gateway_metrics(port);
+    assert_eq!(
+        s.value(
+            "velocitytrader_run_info",
+            &[
+                ("run_id", "r-42"),
+                ("config_hash", "cfg-9f3a"),
+                ("mode", "backtest")
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        s.value("velocitytrader_trades_total", &[("run_id", "r-42")]),
+        Some(1.0)
+    );
 }

@@ -136,10 +136,74 @@ metrics_table! {
     DB_QUERY_LATENCY_MS = "velocitytrader_db_query_latency_ms", Gauge, Milliseconds, [], System, true, "Legacy: latency of the most recent database query.";
     DB_QUERY_DURATION_SECONDS = "velocitytrader_db_query_duration_seconds", Histogram, Seconds, [], System, false, "Database query latency distribution.";
 
+    // ── risk engine and circuit breakers ─────────────────────────────────────
+    CIRCUIT_BREAKER_ACTIVE = "velocitytrader_circuit_breaker_active", Gauge, Boolean, [], RiskEngine, false, "Circuit breaker tripped (1) or armed (0), as the engine reports it; no sample until it does.";
+    CIRCUIT_BREAKER_TRIPS_TOTAL = "velocitytrader_circuit_breaker_trips_total", Counter, Count, ["reason"], RiskEngine, false, "Circuit-breaker trips by reason (daily_loss, drawdown, consecutive_losses, volatility, spread, vpin, manual, other); every reason at 0 from the first trip or reset on.";
+    TRADING_HALTED = "velocitytrader_trading_halted", Gauge, Boolean, [], RiskEngine, false, "Trading halted (1) or allowed (0), as the engine reports it.";
+    RISK_DECISION_TOTAL = "velocitytrader_risk_decision_total", Counter, Count, ["decision"], RiskEngine, false, "Risk-engine decisions by outcome (approve, reduce_size, reject, halt); every outcome at 0 from the first decision on.";
+    RISK_DECISION_DURATION_SECONDS = "velocitytrader_risk_decision_duration_seconds", Histogram, Seconds, [], RiskEngine, false, "Time the risk engine took per decision (replaces the original risk_engine_latency_ms gauge).";
+    RISK_BUDGET_USED = "velocitytrader_risk_budget_used", Gauge, Currency, [], RiskEngine, false, "Risk budget in use, as the engine reports it.";
+    RISK_BUDGET = "velocitytrader_risk_budget", Gauge, Currency, [], RiskEngine, false, "Total risk budget, as the engine reports it (the original's risk_budget_total, renamed: a gauge does not end in _total).";
+    RISK_BUDGET_UTILIZATION = "velocitytrader_risk_budget_utilization", Gauge, Percent, [], RiskEngine, false, "100 * risk budget used / risk budget; no sample (NaN once it existed) while the budget is 0.";
+    RISK_SCORE = "velocitytrader_risk_score", Gauge, Score, [], RiskEngine, false, "Risk score as the engine reports it.";
+    DAILY_PNL = "velocitytrader_daily_pnl", Gauge, Currency, [], RiskEngine, false, "Closed P&L of the trades whose close time falls in the current trading day (wall clock, day starting at the configured trading_day_start, UTC); 0 while the day has no trade.";
+    DAILY_LOSS_LIMIT = "velocitytrader_daily_loss_limit", Gauge, Currency, [], RiskEngine, false, "Daily loss limit as a positive amount, as the engine reports it; no sample without one.";
+    DAILY_LOSS_LIMIT_USED = "velocitytrader_daily_loss_limit_used", Gauge, Percent, [], RiskEngine, false, "100 * max(0, -daily P&L) / daily loss limit; no sample without a limit.";
+    DAILY_DRAWDOWN = "velocitytrader_daily_drawdown", Gauge, Percent, [], RiskEngine, false, "Drawdown within the current trading day: (day's peak equity - equity) / day's peak; the equity at the day's start (the last sample before it) is the day's first peak.";
+    DAILY_DRAWDOWN_LIMIT = "velocitytrader_daily_drawdown_limit", Gauge, Percent, [], RiskEngine, false, "Daily drawdown limit, as the engine reports it; no sample without one.";
+    POSITION_COUNT = "velocitytrader_position_count", Gauge, Count, [], RiskEngine, false, "Open positions, as the engine reports them.";
+    MAX_POSITIONS = "velocitytrader_max_positions", Gauge, Count, [], RiskEngine, false, "Most positions the risk engine allows open at once; no sample without a limit.";
+    MAX_POSITION_SIZE = "velocitytrader_max_position_size", Gauge, Lots, [], RiskEngine, false, "Largest position size the risk engine allows; no sample without a limit.";
+    CONSECUTIVE_LOSSES_LIMIT = "velocitytrader_consecutive_losses_limit", Gauge, Count, [], RiskEngine, false, "Losing streak at which the risk engine stops trading; compare with velocitytrader_consecutive_losses.";
+    SYMBOL_EXPOSURE = "velocitytrader_symbol_exposure", Gauge, Currency, ["symbol"], RiskEngine, false, "Open exposure per symbol (signed: long positive), last value the engine reported.";
+
+    // ── execution quality ─────────────────────────────────────────────────────
+    ORDERS_SUBMITTED_TOTAL = "velocitytrader_orders_submitted_total", Counter, Count, ["symbol"], Execution, false, "Orders submitted to the broker.";
+    ORDERS_FILLED_TOTAL = "velocitytrader_orders_filled_total", Counter, Count, ["symbol"], Execution, false, "Fills that completed an order.";
+    ORDERS_PARTIALLY_FILLED_TOTAL = "velocitytrader_orders_partially_filled_total", Counter, Count, ["symbol"], Execution, false, "Partial fills (the order stays open).";
+    ORDERS_CANCELLED_TOTAL = "velocitytrader_orders_cancelled_total", Counter, Count, ["symbol"], Execution, false, "Orders cancelled before a complete fill.";
+    ORDERS_REJECTED_TOTAL = "velocitytrader_orders_rejected_total", Counter, Count, ["symbol", "reason"], Execution, false, "Orders rejected, by reason (insufficient_margin, invalid_price, market_closed, risk_limit, broker, timeout, other).";
+    ORDER_FILL_DURATION_SECONDS = "velocitytrader_order_fill_duration_seconds", Histogram, Seconds, [], Execution, false, "Time from order submission to each fill (complete or partial).";
+    ORDER_SLIPPAGE = "velocitytrader_order_slippage", Histogram, Price, ["symbol"], Execution, false, "Slippage per fill, signed: fill price minus expected price in the trader's disfavour (positive = worse for the trader).";
+    ORDER_FILL_SPREAD = "velocitytrader_order_fill_spread", Gauge, Price, ["symbol"], Execution, false, "Spread (ask - bid) at the most recent fill.";
+
+    // ── instrument bars ───────────────────────────────────────────────────────
+    PRICE_OPEN = "velocitytrader_price_open", Gauge, Price, ["symbol", "timeframe"], Bars, false, "Open of the last bar recorded.";
+    PRICE_HIGH = "velocitytrader_price_high", Gauge, Price, ["symbol", "timeframe"], Bars, false, "High of the last bar recorded.";
+    PRICE_LOW = "velocitytrader_price_low", Gauge, Price, ["symbol", "timeframe"], Bars, false, "Low of the last bar recorded.";
+    PRICE_CLOSE = "velocitytrader_price_close", Gauge, Price, ["symbol", "timeframe"], Bars, false, "Close of the last bar recorded.";
+    VOLUME_CURRENT = "velocitytrader_volume_current", Gauge, Volume, ["symbol", "timeframe"], Bars, false, "Volume of the last bar recorded; no sample (NaN once it existed) for a bar without volume.";
+    VOLATILITY_CURRENT = "velocitytrader_volatility_current", Gauge, Percent, ["symbol", "timeframe"], Bars, false, "Realised volatility x 100: sample standard deviation of the last 20 log close-to-close returns, per bar of the timeframe, not annualised; no sample before 21 bars.";
+    ATR_14 = "velocitytrader_atr_14", Gauge, Price, ["symbol", "timeframe"], Bars, false, "Average true range over 14 bars (Wilder, as TA-Lib); no sample before 15 bars.";
+    VPIN = "velocitytrader_vpin", Gauge, Fraction, ["symbol"], Bars, false, "Volume-synchronised probability of informed trading, as the engine reports it.";
+    VPIN_THRESHOLD = "velocitytrader_vpin_threshold", Gauge, Fraction, ["symbol"], Bars, false, "VPIN level at which the engine acts.";
+    SPREAD_STRESS_INDEX = "velocitytrader_spread_stress_index", Gauge, EngineUnits, ["symbol"], Bars, false, "Spread stress index, as the engine reports it.";
+    SPREAD_STRESS_THRESHOLD = "velocitytrader_spread_stress_threshold", Gauge, EngineUnits, ["symbol"], Bars, false, "Spread stress level at which the engine acts.";
+    BARS_PROCESSED_TOTAL = "velocitytrader_bars_processed_total", Counter, Count, [], Bars, false, "Bars processed: every bar recorded with OHLC plus the bars counted without.";
+
+    // ── reinforcement learning: rewards and training ─────────────────────────
+    AGENT_CUMULATIVE_REWARD = "velocitytrader_agent_cumulative_reward", Gauge, Reward, ["agent"], Rl, false, "Running sum of the rewards the agent received (can fall).";
+    AGENT_EPISODE_REWARD = "velocitytrader_agent_episode_reward", Gauge, Reward, ["agent"], Rl, false, "Total reward of the agent's last completed episode.";
+    RL_LOSS = "velocitytrader_rl_loss", Gauge, EngineUnits, ["agent"], Rl, false, "Training loss at the last model update.";
+    RL_Q_VALUE = "velocitytrader_rl_q_value", Gauge, Reward, ["agent"], Rl, false, "Q-value estimate at the last model update.";
+    RL_MODEL_UPDATES_TOTAL = "velocitytrader_rl_model_updates_total", Counter, Count, ["agent"], Rl, false, "Model updates (training steps) of the agent's learner.";
+    AGENT_REGIME_TRADES_WINNING_TOTAL = "velocitytrader_agent_regime_trades_winning_total", Counter, Count, ["agent", "regime"], Agent, false, "Winning trades per agent and regime at entry (replaces the original agent_regime_wins).";
+    AGENT_REGIME_TRADES_LOSING_TOTAL = "velocitytrader_agent_regime_trades_losing_total", Counter, Count, ["agent", "regime"], Agent, false, "Losing trades per agent and regime at entry.";
+
+    // ── run control ───────────────────────────────────────────────────────────
+    SESSION_ACTIVE = "velocitytrader_session_active", Gauge, Boolean, [], RunControl, false, "Trading session active, as the engine reports it.";
+    CURRENT_PHASE = "velocitytrader_current_phase", Gauge, Code, [], RunControl, false, "The engine's current phase number.";
+    RUN_INFO = "velocitytrader_run_info", Gauge, Boolean, ["run_id", "config_hash"], RunControl, false, "1 for the current run, 0 for earlier runs of this process (mode is the fleet label mode).";
+    RUN_DURATION_SECONDS = "velocitytrader_run_duration_seconds", Gauge, Seconds, [], RunControl, false, "Time since the current run started.";
+    INSTANCE_SWITCHES_TOTAL = "velocitytrader_instance_switches_total", Counter, Count, ["agent"], RunControl, false, "Switches of the agent's live model instance.";
+    PRIMARY_INSTANCE_RATIO = "velocitytrader_primary_instance_ratio", Gauge, Fraction, [], RunControl, false, "Share of decisions taken by the primary instances, as the engine reports it.";
+    PROCESS_CPU_SECONDS = "velocitytrader_process_cpu_seconds", Gauge, Seconds, [], RunControl, false, "User plus system CPU time of the engine process; never falls within a process (use rate()); a gauge because the metrics facade would round a counter to whole seconds.";
+    PROCESS_RESIDENT_MEMORY_BYTES = "velocitytrader_process_resident_memory_bytes", Gauge, Bytes, [], RunControl, false, "Resident memory of the engine process.";
+
     // ── the library's own accounting ─────────────────────────────────────────
     LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
     PUBLISH_FAILURES_TOTAL = "velocitytrader_publish_failures_total", Counter, Count, ["stage"], Meta, false, "Publish steps that panicked and were skipped for that scrape (stage: trades, risk, system, hook); publishing goes on.";
-    REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order); nothing of them was recorded.";
+    REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order, limit_reached); nothing of them was recorded.";
     PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Pushes to a Pushgateway that failed (batch mode; reason: config, connect, transfer, rejected).";
     BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version", "engine_version"], Meta, false, "Always 1; version is the velocity_metrics release, engine_version the engine's build when it gives one (empty otherwise).";
 }

@@ -38,7 +38,7 @@ const fn fnv1a(bytes: &[u8], len: usize) -> u64 {
 
 impl LabelValue {
     /// Copies `value` (already validated, at most [`MAX_LABEL_BYTES`]).
-    const fn from_validated(value: &str) -> Self {
+    pub(crate) const fn from_validated(value: &str) -> Self {
         let source = value.as_bytes();
         let mut bytes = [0u8; MAX_LABEL_BYTES];
         let mut i = 0;
@@ -95,7 +95,7 @@ impl Ord for LabelValue {
     }
 }
 
-fn validate(kind: &'static str, value: &str) -> Result<(), LabelError> {
+pub(crate) fn validate(kind: &'static str, value: &str) -> Result<(), LabelError> {
     if value.trim().is_empty() {
         return Err(LabelError::Empty { kind });
     }

@@ -17,6 +17,7 @@ pub(crate) struct MetaHandles {
     negative: Counter,
     out_of_range: Counter,
     out_of_order: Counter,
+    limit_reached: Counter,
     agent_overflow: Counter,
     symbol_overflow: Counter,
     publish_failures: [Counter; Stage::ALL.len()],
@@ -41,6 +42,7 @@ impl MetaHandles {
             negative: rejected("negative"),
             out_of_range: rejected("out_of_range"),
             out_of_order: rejected("out_of_order"),
+            limit_reached: rejected("limit_reached"),
             agent_overflow: overflow("agent"),
             symbol_overflow: overflow("symbol"),
             publish_failures: Stage::ALL
@@ -57,6 +59,7 @@ impl MetaHandles {
             RecordError::Negative { .. } => &self.negative,
             RecordError::OutOfRange { .. } => &self.out_of_range,
             RecordError::OutOfOrder { .. } => &self.out_of_order,
+            RecordError::LimitReached { .. } => &self.limit_reached,
         }
         .increment(1);
     }

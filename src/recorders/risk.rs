@@ -2,7 +2,7 @@
 //! recovery factor, exposure.
 
 use std::sync::atomic::Ordering;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::PublishState;
 pub(crate) use super::equity_state::EquityState;
@@ -11,7 +11,7 @@ use crate::error::{RecordError, amount, finite, non_negative};
 use crate::stats::{
     DrawdownTracker, PeriodReturns, ReturnStats, ReturnWindow, ratios, tail_risk_of_sorted,
 };
-use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, TelemetryConfig};
+use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, TelemetryConfig, trading_day};
 
 /// VaR / expected-shortfall confidence of `velocitytrader_var_95`.
 const VAR_CONFIDENCE: f64 = 0.95;
@@ -28,11 +28,17 @@ pub(crate) struct EquityBook {
     drawdown: DrawdownTracker,
     returns: ReturnStats,
     window: ReturnWindow,
+    day_start: Duration,
+    /// Trading day of the latest sample and the highest equity in it (the
+    /// equity carried in from the day before included).
+    day: Option<(i64, f64)>,
 }
 
 impl EquityBook {
     pub(crate) fn new(config: &TelemetryConfig) -> Self {
         Self {
+            day_start: config.trading_day_start,
+            day: None,
             clock: PeriodReturns::new(config.return_period.as_secs_f64()),
             starting_balance: config.starting_balance,
             balance: None,
@@ -59,13 +65,20 @@ impl EquityBook {
             self.window.push(r);
         }
         self.drawdown.update(equity);
+        let day = trading_day(self.day_start, at);
+        self.day = Some(match (self.day, self.equity) {
+            (Some((current, peak)), _) if current == day => (day, peak.max(equity)),
+            // A new day opens at the equity carried in from the last sample.
+            (_, Some(carried)) => (day, carried.max(equity)),
+            (_, None) => (day, equity),
+        });
         self.balance = Some(balance);
         self.equity = Some(equity);
         self.last_at = Some(at);
     }
 }
 
-fn now_unix_secs() -> f64 {
+pub(crate) fn now_unix_secs() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
@@ -228,6 +241,18 @@ impl EquityBook {
             skipped: self.clock.skipped(),
         }
     }
+
+    /// Drawdown within trading day `today`, percent: 0 when no sample of
+    /// today arrived yet (the day opens at the carried equity); `None`
+    /// without equity or with a peak ≤ 0.
+    fn daily_drawdown_percent(&self, today: i64) -> Option<f64> {
+        let equity = self.equity?;
+        let peak = match self.day {
+            Some((day, peak)) if day >= today => peak,
+            _ => equity,
+        };
+        (peak > 0.0).then(|| (peak - equity) / peak * 100.0)
+    }
 }
 
 /// Copies the risk state under the equity lock (O(1), plus the return
@@ -235,8 +260,10 @@ impl EquityBook {
 /// expected shortfall and writes every risk series outside the lock.
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let h = &mut state.risk;
-    let values = {
+    let today = inner.config.trading_day(now_unix_secs());
+    let (values, daily_drawdown) = {
         let book = inner.equity.settled();
+        let daily_drawdown = book.daily_drawdown_percent(today);
         let mut values = book.values(inner.config.periods_per_year);
         let exposure = f64::from_bits(inner.equity.exposure_percent.load(Ordering::Acquire));
         values.exposure_percent = (!exposure.is_nan()).then_some(exposure);
@@ -246,8 +273,12 @@ pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
             h.tail.0 = values.periods;
             h.tail.1 = None;
         }
-        values
+        (values, daily_drawdown)
     };
+    state
+        .risk_engine
+        .daily_drawdown
+        .set(&inner.sink, daily_drawdown);
     if h.tail.1.is_none() && !h.window.is_empty() {
         h.window.sort_unstable_by(f64::total_cmp);
         h.tail.1 = tail_risk_of_sorted(&h.window, VAR_CONFIDENCE);

@@ -7,140 +7,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::breakdown::DimensionStats;
 use super::streak_cell::StreakCell;
+use super::trade_cells::{DayCell, DimensionCell, OutcomeCell, TotalsCell, add_daily};
 use crate::model::{Timeframe, Trade};
 use crate::stats::{Outcome, Streaks, TradeStats};
-use crate::telemetry::{SeqLock, SharedF64, SharedU64, lock};
+use crate::telemetry::{SeqLock, lock};
 
 const TIMEFRAMES: usize = Timeframe::ALL.len();
 
 /// Most shards a telemetry splits its trades into.
 const MAX_SHARDS: usize = 16;
 
-/// Per-label running sums, one field per atomic word.
-#[derive(Debug, Default)]
-struct DimensionCell {
-    trades: SharedU64,
-    wins: SharedU64,
-    losses: SharedU64,
-    net_pnl: SharedF64,
-    gross_profit: SharedF64,
-    gross_loss: SharedF64,
-    confidence_sum: SharedF64,
-    confidence_count: SharedU64,
-}
-
-impl DimensionCell {
-    fn add(&self, outcome: Outcome, pnl: f64, confidence: Option<f64>) {
-        self.trades.add(1);
-        self.net_pnl.add(pnl);
-        match outcome {
-            Outcome::Win => {
-                self.wins.add(1);
-                self.gross_profit.add(pnl);
-            }
-            Outcome::Loss => {
-                self.losses.add(1);
-                self.gross_loss.add(-pnl);
-            }
-            Outcome::Breakeven => {}
-        }
-        if let Some(c) = confidence {
-            self.confidence_sum.add(c);
-            self.confidence_count.add(1);
-        }
-    }
-
-    fn load(&self) -> DimensionStats {
-        DimensionStats {
-            trades: self.trades.get(),
-            wins: self.wins.get(),
-            losses: self.losses.get(),
-            net_pnl: self.net_pnl.get(),
-            gross_profit: self.gross_profit.get(),
-            gross_loss: self.gross_loss.get(),
-            confidence_sum: self.confidence_sum.get(),
-            confidence_count: self.confidence_count.get(),
-        }
-    }
-}
-
-/// The global trade statistics (streaks apart), one field per atomic word.
-#[derive(Debug)]
-struct TotalsCell {
-    wins: SharedU64,
-    losses: SharedU64,
-    breakevens: SharedU64,
-    gross_profit: SharedF64,
-    gross_loss: SharedF64,
-    duration_sum: SharedF64,
-    durations: SharedU64,
-    largest_win: SharedF64,
-    largest_loss: SharedF64,
-    last_closed_at: SharedF64,
-}
-
-impl Default for TotalsCell {
-    fn default() -> Self {
-        Self {
-            wins: SharedU64::default(),
-            losses: SharedU64::default(),
-            breakevens: SharedU64::default(),
-            gross_profit: SharedF64::default(),
-            gross_loss: SharedF64::default(),
-            duration_sum: SharedF64::default(),
-            durations: SharedU64::default(),
-            largest_win: SharedF64::default(),
-            largest_loss: SharedF64::default(),
-            last_closed_at: SharedF64::new(f64::NEG_INFINITY),
-        }
-    }
-}
-
-impl TotalsCell {
-    fn add(&self, outcome: Outcome, trade: &Trade) {
-        let pnl = trade.pnl;
-        match outcome {
-            Outcome::Win => {
-                self.wins.add(1);
-                self.gross_profit.add(pnl);
-                self.largest_win.raise_to(pnl);
-            }
-            Outcome::Loss => {
-                self.losses.add(1);
-                self.gross_loss.add(-pnl);
-                self.largest_loss.raise_to(-pnl);
-            }
-            Outcome::Breakeven => self.breakevens.add(1),
-        }
-        if let Some(secs) = trade.duration_secs {
-            self.duration_sum.add(secs);
-            self.durations.add(1);
-        }
-        self.last_closed_at.raise_to(trade.closed_at);
-    }
-
-    fn load(&self) -> (TradeStats, Option<f64>) {
-        let stats = TradeStats::from_parts(
-            self.wins.get(),
-            self.losses.get(),
-            self.breakevens.get(),
-            self.gross_profit.get(),
-            self.gross_loss.get(),
-            self.duration_sum.get(),
-            self.durations.get(),
-            self.largest_win.get(),
-            self.largest_loss.get(),
-        );
-        let last = self.last_closed_at.get();
-        (stats, last.is_finite().then_some(last))
-    }
-}
-
-/// Where a trade lands in the per-label tables.
+/// Where a trade lands in the per-label tables, and its trading day.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TradeSlots {
     pub(crate) agent: usize,
     pub(crate) symbol: usize,
+    /// Trading day of the trade's close (see `TelemetryConfig::trading_day`).
+    pub(crate) day: i64,
 }
 
 /// One shard: its writers take `writer`; readers go through `seqlock` only.
@@ -152,6 +35,8 @@ struct Shard {
     symbols: Box<[DimensionCell]>,
     regimes: [DimensionCell; 4],
     timeframes: [DimensionCell; TIMEFRAMES],
+    agent_regimes: Box<[[OutcomeCell; 4]]>,
+    days: [DayCell; 2],
 }
 
 impl Shard {
@@ -166,6 +51,8 @@ impl Shard {
                 .collect(),
             regimes: Default::default(),
             timeframes: Default::default(),
+            agent_regimes: (0..agent_slots).map(|_| Default::default()).collect(),
+            days: Default::default(),
         }
     }
 
@@ -181,8 +68,17 @@ impl Shard {
             }
             if let Some(regime) = trade.regime {
                 self.regimes[regime.index()].add(outcome, trade.pnl, None);
+                if let Some(cells) = self.agent_regimes.get(slots.agent) {
+                    let cell = &cells[regime.index()];
+                    match outcome {
+                        Outcome::Win => cell.wins.add(1),
+                        Outcome::Loss => cell.losses.add(1),
+                        Outcome::Breakeven => {}
+                    }
+                }
             }
             self.timeframes[trade.timeframe.index()].add(outcome, trade.pnl, None);
+            add_daily(&self.days, slots.day, trade.pnl);
         });
     }
 }
@@ -201,6 +97,10 @@ pub(crate) struct TradeTotals {
     pub(crate) regimes: [DimensionStats; 4],
     pub(crate) timeframes: [DimensionStats; TIMEFRAMES],
     pub(crate) last_closed_at: Option<f64>,
+    /// Wins and losses per agent slot and regime.
+    pub(crate) agent_regimes: Vec<[(u64, u64); 4]>,
+    /// Closed P&L of the trading day asked for.
+    pub(crate) daily_pnl: f64,
 }
 
 impl TradeTotals {
@@ -214,6 +114,9 @@ impl TradeTotals {
         self.regimes = [DimensionStats::default(); 4];
         self.timeframes = [DimensionStats::default(); TIMEFRAMES];
         self.last_closed_at = None;
+        self.agent_regimes.clear();
+        self.agent_regimes.resize(agent_slots, [(0, 0); 4]);
+        self.daily_pnl = 0.0;
     }
 }
 
@@ -276,9 +179,9 @@ impl TradeBook {
         self.shard().add(outcome, trade, slots);
     }
 
-    /// Merges every shard into `into` (reusing its tables) and returns the
-    /// streaks.
-    pub(crate) fn snapshot(&self, into: &mut TradeTotals) -> Streaks {
+    /// Merges every shard into `into` (reusing its tables), with the closed
+    /// P&L of trading day `today`, and returns the streaks.
+    pub(crate) fn snapshot(&self, into: &mut TradeTotals, today: i64) -> Streaks {
         let first = &self.shards[0].0;
         into.reset(first.agents.len(), first.symbols.len());
         for shard in &self.shards {
@@ -293,6 +196,28 @@ impl TradeBook {
             merge_cells(&shard.seqlock, &shard.symbols, &mut into.symbols);
             merge_cells(&shard.seqlock, &shard.regimes, &mut into.regimes);
             merge_cells(&shard.seqlock, &shard.timeframes, &mut into.timeframes);
+            for (slot, cells) in shard.agent_regimes.iter().enumerate() {
+                if shard.agents[slot].trades.get() == 0 {
+                    continue;
+                }
+                let counts = shard.seqlock.read(|| {
+                    cells
+                        .each_ref()
+                        .map(|cell| (cell.wins.get(), cell.losses.get()))
+                });
+                for (merged, (wins, losses)) in into.agent_regimes[slot].iter_mut().zip(counts) {
+                    merged.0 += wins;
+                    merged.1 += losses;
+                }
+            }
+            into.daily_pnl += shard.seqlock.read(|| {
+                shard
+                    .days
+                    .iter()
+                    .filter(|cell| cell.day() == today)
+                    .map(|cell| cell.pnl.get())
+                    .sum::<f64>()
+            });
         }
         self.streaks.load()
     }

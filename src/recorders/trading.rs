@@ -3,7 +3,9 @@
 use metrics::{Counter, Gauge};
 
 use super::PublishState;
+use super::agent_regime::{OutcomeCounters, publish_agent_regimes};
 use super::breakdown::{self, DimensionHandles};
+use super::risk_engine::publish_daily_pnl;
 use super::trade_book::{TradeSlots, TradeTotals};
 use crate::catalogue as cat;
 use crate::error::RecordError;
@@ -30,6 +32,7 @@ impl Telemetry {
         let slots = TradeSlots {
             agent: inner.agents.resolve(trade.agent.value()).index,
             symbol: inner.symbols.resolve(trade.symbol.value()).index,
+            day: inner.config.trading_day(trade.closed_at),
         };
         inner.trades.record(trade, slots);
         Ok(())
@@ -63,6 +66,7 @@ pub(crate) struct TradeHandles {
     symbols: Vec<Option<DimensionHandles>>,
     regimes: Vec<Option<DimensionHandles>>,
     timeframes: Vec<Option<DimensionHandles>>,
+    agent_regimes: Vec<[Option<OutcomeCounters>; 4]>,
     scratch: TradeTotals,
 }
 
@@ -94,6 +98,7 @@ impl TradeHandles {
             symbols: Vec::new(),
             regimes: Vec::new(),
             timeframes: Vec::new(),
+            agent_regimes: Vec::new(),
             scratch: TradeTotals::default(),
         }
     }
@@ -133,7 +138,10 @@ impl TradeHandles {
 /// series.
 pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
     let handles = &mut state.trading;
-    let streaks = inner.trades.snapshot(&mut handles.scratch);
+    let today = inner
+        .config
+        .trading_day(crate::recorders::risk::now_unix_secs());
+    let streaks = inner.trades.snapshot(&mut handles.scratch, today);
     let sink = &inner.sink;
     let book = &handles.scratch;
     handles.publish_global(sink, &book.all, &streaks, book.last_closed_at);
@@ -164,5 +172,14 @@ pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
         &mut handles.timeframes,
         &book.timeframes,
         |i| Timeframe::ALL[i].as_str(),
+    );
+    publish_agent_regimes(sink, &mut handles.agent_regimes, &book.agent_regimes, |i| {
+        inner.agents.label(i)
+    });
+    publish_daily_pnl(
+        inner,
+        &state.risk_engine,
+        book.daily_pnl,
+        book.all.trades() > 0,
     );
 }

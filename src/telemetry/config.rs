@@ -61,6 +61,35 @@ pub struct TelemetryConfig {
     /// that several telemetries can share one recorder. Set with
     /// [`TelemetryBuilder::label`], which validates them.
     pub constant_labels: Vec<(String, String)>,
+    /// Where a trading day begins, as an offset from 00:00 UTC (less than a
+    /// day; longer offsets are taken modulo one day), for the daily series
+    /// (`velocitytrader_daily_pnl`, `…_daily_drawdown`,
+    /// `…_daily_loss_limit_used`). Default 0: days run from UTC midnight to
+    /// UTC midnight. E.g. 22 h for a day that starts at 17:00 New York
+    /// (winter time).
+    pub trading_day_start: Duration,
+}
+
+/// Seconds in a day.
+const DAY_SECS: f64 = 86_400.0;
+
+impl TelemetryConfig {
+    /// The trading day (a day number, consecutive) that Unix time `at`
+    /// falls in: days begin at [`trading_day_start`](Self::trading_day_start)
+    /// after 00:00 UTC.
+    pub(crate) fn trading_day(&self, at: f64) -> i64 {
+        trading_day(self.trading_day_start, at)
+    }
+}
+
+/// The trading day that Unix time `at` falls in, days beginning `start`
+/// after 00:00 UTC.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "finite times give day numbers far inside i64 (saturating otherwise)"
+)]
+pub(crate) fn trading_day(start: Duration, at: f64) -> i64 {
+    ((at - start.as_secs_f64()) / DAY_SECS).floor() as i64
 }
 
 impl Default for TelemetryConfig {
@@ -76,6 +105,7 @@ impl Default for TelemetryConfig {
             role: Role::Engine,
             engine_version: None,
             constant_labels: Vec::new(),
+            trading_day_start: Duration::ZERO,
         }
     }
 }
@@ -95,6 +125,7 @@ impl TelemetryConfig {
         }
         self.starting_balance = self.starting_balance.filter(|b| b.is_finite() && *b > 0.0);
         self.var_window = self.var_window.max(1);
+        self.trading_day_start = day_offset(self.trading_day_start);
         let mut kept: Vec<(String, String)> = Vec::new();
         for (name, value) in std::mem::take(&mut self.constant_labels) {
             if validate_constant_label(&name, &value).is_ok()
@@ -109,6 +140,11 @@ impl TelemetryConfig {
             .filter(|v| validate_constant_value(v).is_ok());
         self
     }
+}
+
+/// `offset` modulo one day.
+fn day_offset(offset: Duration) -> Duration {
+    Duration::from_nanos(u64::try_from(offset.as_nanos() % 86_400_000_000_000).unwrap_or(0))
 }
 
 /// Builder for [`Telemetry`].
@@ -175,6 +211,21 @@ impl TelemetryBuilder {
     /// [`TelemetryConfig::equity_clock_tolerance`]).
     pub fn equity_clock_tolerance(mut self, tolerance: Duration) -> Self {
         self.config.equity_clock_tolerance = tolerance;
+        self
+    }
+
+    /// Where a trading day begins, as an offset from 00:00 UTC (see
+    /// [`TelemetryConfig::trading_day_start`]; taken modulo one day).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use velocity_metrics::Telemetry;
+    /// // Trading days from 22:00 UTC to 22:00 UTC.
+    /// let telemetry = Telemetry::builder().trading_day_start(Duration::from_secs(22 * 3600)).build();
+    /// # drop(telemetry);
+    /// ```
+    pub fn trading_day_start(mut self, offset: Duration) -> Self {
+        self.config.trading_day_start = day_offset(offset);
         self
     }
 
@@ -295,6 +346,33 @@ mod tests {
             config.constant_labels,
             vec![("account".to_owned(), "a".to_owned())]
         );
+    }
+
+    #[test]
+    fn trading_days_begin_at_the_configured_offset() {
+        // 2026-11-26 00:00 UTC.
+        let midnight = 1_795_651_200.0;
+        let utc = TelemetryConfig::default();
+        assert_eq!(
+            utc.trading_day(midnight - 60.0) + 1,
+            utc.trading_day(midnight)
+        );
+        assert_eq!(
+            utc.trading_day(midnight),
+            utc.trading_day(midnight + 86_399.0)
+        );
+        let config = TelemetryConfig {
+            trading_day_start: Duration::from_secs(25 * 3600),
+            ..TelemetryConfig::default()
+        }
+        .sanitized();
+        assert_eq!(config.trading_day_start, Duration::from_secs(3600));
+        // 00:59 and 01:01 UTC fall in different trading days; 23:59 and
+        // 00:01 in the same one.
+        let day = config.trading_day(midnight + 3_540.0);
+        assert_eq!(config.trading_day(midnight + 3_660.0), day + 1);
+        assert_eq!(config.trading_day(midnight - 60.0), day);
+        assert_eq!(config.trading_day(midnight + 60.0), day);
     }
 
     #[test]

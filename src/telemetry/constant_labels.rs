@@ -72,6 +72,23 @@ pub(crate) fn validate_constant_label(name: &str, value: &str) -> Result<(), Lab
     validate_constant_value(value)
 }
 
+/// Checks the grouping labels of a Pushgateway push: as constant labels,
+/// except that `run_id` is allowed — it is the run the batch is, the same
+/// label `velocitytrader_run_info` carries.
+pub(crate) fn validate_grouping_labels(labels: &[(String, String)]) -> Result<(), LabelError> {
+    for (i, (name, value)) in labels.iter().enumerate() {
+        if name == "run_id" {
+            validate_constant_value(value)?;
+        } else {
+            validate_constant_label(name, value)?;
+        }
+        if labels[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(LabelError::DuplicateName { name: name.clone() });
+        }
+    }
+    Ok(())
+}
+
 /// Checks a set of constant labels, each on its own and for repeated names.
 pub(crate) fn validate_constant_labels(labels: &[(String, String)]) -> Result<(), LabelError> {
     for (i, (name, value)) in labels.iter().enumerate() {

@@ -69,12 +69,14 @@ impl Telemetry {
         }));
         failed += usize::from(!self.guarded(Stage::Risk, || {
             crate::recorders::publish_risk(inner, &mut state);
+            crate::recorders::publish_budget(inner, &state.risk_engine);
         }));
         drop(state);
         failed += usize::from(!self.guarded(Stage::System, || {
             if inner.config.role == super::Role::Engine {
                 inner.system.publish_uptime(inner.started.elapsed());
             }
+            inner.run_control.publish();
             inner
                 .meta
                 .publish_overflow(inner.agents.overflowed(), inner.symbols.overflowed());

@@ -59,6 +59,15 @@ impl SeqLock {
 pub(crate) struct SharedU64(AtomicU64);
 
 impl SharedU64 {
+    pub(crate) fn new(value: u64) -> Self {
+        Self(AtomicU64::new(value))
+    }
+
+    /// Sets the value (writer only).
+    pub(crate) fn set(&self, value: u64) {
+        self.0.store(value, Ordering::Relaxed);
+    }
+
     pub(crate) fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }

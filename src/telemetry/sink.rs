@@ -129,6 +129,15 @@ impl LazyGauge {
             (None, None) => {}
         }
     }
+
+    /// Adds `delta` (the series starts at 0 on first use): one atomic
+    /// read-modify-write of the handle, so concurrent additions are exact in
+    /// the order they take effect.
+    pub(crate) fn increment(&self, sink: &Sink, delta: f64) {
+        self.gauge
+            .get_or_init(|| sink.gauge_for_key(&self.key))
+            .increment(delta);
+    }
 }
 
 /// A counter registered on first use (or up front with [`Self::register`]),

@@ -394,6 +394,7 @@ pub fn grafana_units(unit: Unit) -> &'static [&'static str] {
         Unit::Count => &["short", "none"],
         Unit::RadiansPerSecond => &["rotrads"],
         Unit::Timestamp => &["dateTimeAsIso", "dateTimeFromNow"],
+        Unit::Bytes => &["bytes", "decbytes"],
         _ => &["none", "short"],
     }
 }

@@ -15,8 +15,16 @@ pub fn telemetry(builder: TelemetryBuilder) -> (Telemetry, PrometheusHandle) {
     (builder.build_with_recorder(recorder), handle)
 }
 
+/// Series that measure the process and the clock, not the data: uptime,
+/// CPU time and resident memory differ between any two scrapes.
+const CLOCK_SERIES: &[&str] = &[
+    "velocitytrader_uptime_seconds",
+    "velocitytrader_process_cpu_seconds",
+    "velocitytrader_process_resident_memory_bytes",
+];
+
 /// Publishes, renders and parses: `name{k="v",…}` → value, for every
-/// `velocitytrader_` sample except the process uptime.
+/// `velocitytrader_` sample except those of the process and the clock.
 pub fn scrape(telemetry: &Telemetry, handle: &PrometheusHandle) -> BTreeMap<String, f64> {
     telemetry.publish();
     let text = handle.render();
@@ -24,7 +32,7 @@ pub fn scrape(telemetry: &Telemetry, handle: &PrometheusHandle) -> BTreeMap<Stri
     let mut out = BTreeMap::new();
     for sample in parsed.samples {
         if !sample.name.starts_with("velocitytrader_")
-            || sample.name == "velocitytrader_uptime_seconds"
+            || CLOCK_SERIES.contains(&sample.name.as_str())
         {
             continue;
         }

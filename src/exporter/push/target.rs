@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use super::PushError;
-use crate::telemetry::validate_constant_labels;
+use crate::telemetry::{validate_constant_value, validate_grouping_labels};
 
 /// Default job label of pushed series.
 pub const DEFAULT_PUSH_JOB: &str = "velocitytrader_backtest";
@@ -86,13 +86,17 @@ impl PushTarget {
     /// [`PushError::InvalidGrouping`] for an empty, too long or
     /// control-character value.
     pub fn job(mut self, job: &str) -> Result<Self, PushError> {
-        validate_constant_labels(&[("job_name".to_owned(), job.to_owned())])?;
+        validate_constant_value(job)?;
         job.clone_into(&mut self.job);
         Ok(self)
     }
 
     /// Adds a grouping label, e.g. `run_id`: pushes with the same job and
     /// grouping labels replace each other; a new `run_id` is a new group.
+    /// When the backtest also calls `start_run`, give it the same run id:
+    /// the Pushgateway refuses a push whose series contradict the grouping
+    /// key (`velocitytrader_run_info{run_id}` would), and the refusal is a
+    /// [`PushError::Rejected`].
     ///
     /// # Errors
     /// [`PushError::InvalidGrouping`] as for constant labels (a valid name,
@@ -100,7 +104,7 @@ impl PushTarget {
     pub fn grouping(mut self, name: &str, value: &str) -> Result<Self, PushError> {
         let mut grouping = self.grouping.clone();
         grouping.push((name.to_owned(), value.to_owned()));
-        validate_constant_labels(&grouping)?;
+        validate_grouping_labels(&grouping)?;
         self.grouping = grouping;
         Ok(self)
     }

@@ -1,0 +1,109 @@
+//! Reinforcement-learning rewards and training per agent: cumulative and
+//! episode reward, loss, Q-value, model updates.
+
+use metrics::Counter;
+
+use crate::catalogue as cat;
+use crate::error::{MAX_ABS_AMOUNT, RecordError, in_range};
+use crate::model::{Agent, RlTraining};
+use crate::telemetry::{LazyGauge, Sink, Telemetry};
+
+/// Handles of one agent's learner.
+pub(crate) struct RewardHandles {
+    cumulative: LazyGauge,
+    episode: LazyGauge,
+    loss: LazyGauge,
+    q_value: LazyGauge,
+    updates: Counter,
+}
+
+impl RewardHandles {
+    fn new(sink: &Sink, agent: &str) -> Self {
+        let l = [agent];
+        Self {
+            cumulative: LazyGauge::new(sink, &cat::AGENT_CUMULATIVE_REWARD, &l),
+            episode: LazyGauge::new(sink, &cat::AGENT_EPISODE_REWARD, &l),
+            loss: LazyGauge::new(sink, &cat::RL_LOSS, &l),
+            q_value: LazyGauge::new(sink, &cat::RL_Q_VALUE, &l),
+            updates: sink.counter(&cat::RL_MODEL_UPDATES_TOTAL, &l),
+        }
+    }
+}
+
+fn reward(field: &'static str, value: f64) -> Result<f64, RecordError> {
+    in_range(field, value, -MAX_ABS_AMOUNT, MAX_ABS_AMOUNT)
+}
+
+impl Telemetry {
+    /// Runs `f` on `agent`'s learner handles, telling it whether the agent is
+    /// beyond the cardinality limit (its model updates then count under
+    /// `__overflow__`; its rewards, loss and Q-value are dropped, since they
+    /// would mix agents).
+    fn with_learner(&self, agent: Agent, f: impl FnOnce(&Sink, &RewardHandles, bool)) {
+        let inner = &*self.inner;
+        let slot = inner.agents.resolve(agent.value());
+        inner.rl_rewards.with(
+            slot.index,
+            || RewardHandles::new(&inner.sink, inner.agents.label(slot.index)),
+            |h| f(&inner.sink, h, slot.overflow),
+        );
+    }
+
+    /// Adds one reward to `agent`'s cumulative reward (a running sum that can
+    /// fall). Each call is one atomic addition on the series, so rewards from
+    /// several threads add up exactly.
+    ///
+    /// # Errors
+    /// [`RecordError`] for a NaN/±Inf reward or one beyond
+    /// ±[`MAX_ABS_AMOUNT`].
+    pub fn record_rl_reward(&self, agent: Agent, reward_value: f64) -> Result<(), RecordError> {
+        let value = reward("reward", reward_value).map_err(|e| self.reject(e))?;
+        self.with_learner(agent, |sink, h, overflow| {
+            if !overflow {
+                h.cumulative.increment(sink, value);
+            }
+        });
+        Ok(())
+    }
+
+    /// Sets the total reward of `agent`'s last completed episode.
+    ///
+    /// # Errors
+    /// [`RecordError`] for a NaN/±Inf reward or one beyond
+    /// ±[`MAX_ABS_AMOUNT`].
+    pub fn record_rl_episode_reward(
+        &self,
+        agent: Agent,
+        reward_value: f64,
+    ) -> Result<(), RecordError> {
+        let value = reward("episode_reward", reward_value).map_err(|e| self.reject(e))?;
+        self.with_learner(agent, |sink, h, overflow| {
+            if !overflow {
+                h.episode.set(sink, Some(value));
+            }
+        });
+        Ok(())
+    }
+
+    /// Records one model update of `agent`'s learner: counts it and sets the
+    /// loss and Q-value it reported.
+    ///
+    /// # Errors
+    /// [`RecordError`] when [`RlTraining::validate`] fails; nothing is
+    /// recorded.
+    pub fn record_rl_training(
+        &self,
+        agent: Agent,
+        training: &RlTraining,
+    ) -> Result<(), RecordError> {
+        training.validate().map_err(|e| self.reject(e))?;
+        self.with_learner(agent, |sink, h, overflow| {
+            h.updates.increment(1);
+            if !overflow {
+                h.loss.set(sink, Some(training.loss));
+                h.q_value.set(sink, Some(training.q_value));
+            }
+        });
+        Ok(())
+    }
+}
