@@ -167,6 +167,24 @@ pub fn record_rl_training(agent: Agent, training: &RlTraining) -> Result<(), Rec
     global().record_rl_training(agent, training)
 }
 
+/// [`Telemetry::set_rl_q_value`](crate::Telemetry::set_rl_q_value) on the default telemetry.
+///
+/// # Errors
+/// See [`Telemetry::set_rl_q_value`](crate::Telemetry::set_rl_q_value).
+#[track_caller]
+pub fn set_rl_q_value(agent: Agent, q_value: f64) -> Result<(), RecordError> {
+    global().set_rl_q_value(agent, q_value)
+}
+
+/// [`Telemetry::set_rl_exploration_rate`](crate::Telemetry::set_rl_exploration_rate) on the default telemetry.
+///
+/// # Errors
+/// See [`Telemetry::set_rl_exploration_rate`](crate::Telemetry::set_rl_exploration_rate).
+#[track_caller]
+pub fn set_rl_exploration_rate(agent: Agent, epsilon: f64) -> Result<(), RecordError> {
+    global().set_rl_exploration_rate(agent, epsilon)
+}
+
 /// [`Telemetry::start_run`](crate::Telemetry::start_run) on the default telemetry.
 ///
 /// # Errors

@@ -4,7 +4,7 @@
 use metrics::Counter;
 
 use crate::catalogue as cat;
-use crate::error::{MAX_ABS_AMOUNT, RecordError, in_range};
+use crate::error::{MAX_ABS_AMOUNT, RecordError, finite, in_range};
 use crate::model::{Agent, RlTraining};
 use crate::telemetry::{LazyGauge, Sink, Telemetry};
 
@@ -80,6 +80,34 @@ impl Telemetry {
         self.with_learner(agent, |sink, h, overflow| {
             if !overflow {
                 h.episode.set(sink, Some(value));
+            }
+        });
+        Ok(())
+    }
+
+    /// Sets `agent`'s Q-value estimate alone (conventionally the greedy
+    /// action's value, the largest of the learner's Q-values), for learners
+    /// that report Q-values without a model update, e.g. with each decision.
+    /// Counts no model update and leaves the loss alone; a learner that
+    /// trains calls [`record_rl_training`](Self::record_rl_training) instead.
+    ///
+    /// ```
+    /// # let telemetry = velocity_metrics::Telemetry::builder().build();
+    /// use velocity_metrics::Agent;
+    /// let q_values = [0.12, -0.4, 0.9];
+    /// let greedy = q_values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    /// telemetry.set_rl_q_value(Agent::SNIPER, greedy)?;
+    /// assert!(telemetry.set_rl_q_value(Agent::SNIPER, f64::NAN).is_err());
+    /// # Ok::<(), velocity_metrics::RecordError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RecordError`] for a NaN/±Inf value; nothing is recorded.
+    pub fn set_rl_q_value(&self, agent: Agent, q_value: f64) -> Result<(), RecordError> {
+        let value = finite("q_value", q_value).map_err(|e| self.reject(e))?;
+        self.with_learner(agent, |sink, h, overflow| {
+            if !overflow {
+                h.q_value.set(sink, Some(value));
             }
         });
         Ok(())
