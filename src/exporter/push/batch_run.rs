@@ -53,7 +53,7 @@ type Stop = Arc<(Mutex<bool>, Condvar)>;
 /// A backtest's telemetry, pushed to a Pushgateway. Record into
 /// [`telemetry`](Self::telemetry); [`finish`](Self::finish) (or drop) pushes
 /// the final state. Built by
-/// [`ExporterBuilder::build_push`](super::ExporterBuilder::build_push).
+/// [`ExporterBuilder::build_push`](crate::exporter::ExporterBuilder::build_push).
 pub struct BatchRun {
     pusher: Arc<Pusher>,
     periodic: Option<(Stop, JoinHandle<()>)>,
