@@ -2,8 +2,11 @@
 //! rebuilt from closed P&L. Shared by replay, follow mode and the history
 //! writer.
 
-use super::report::{Adjustment, ReplayReport, SkipReason};
+use super::reasons::{Adjustment, SkipReason};
+use super::report::ReplayReport;
+use super::reward_rows::RewardRow;
 use super::rows::{ErrorRow, TradeRow};
+use super::stream::Event;
 use crate::telemetry::Telemetry;
 
 /// Most empty return periods filled with the held balance between two
@@ -45,6 +48,15 @@ impl Applier {
     /// The telemetry events go to.
     pub(crate) fn telemetry(&self) -> &Telemetry {
         &self.telemetry
+    }
+
+    /// Records one decoded row of any table (or counts why not).
+    pub(crate) fn event(&mut self, event: Event, report: &mut ReplayReport) {
+        match event {
+            Event::Trade(id, row) => self.trade_row(id, row, report),
+            Event::Error(id, row) => self.error_row(id, row, report),
+            Event::Reward(id, row) => self.reward_row(id, row, report),
+        }
     }
 
     /// Records one decoded `trade_logs` row (or counts why not).
@@ -96,6 +108,37 @@ impl Applier {
                 report.error_logs.recorded += 1;
             }
             Err(reason) => report.skip("error_logs", id, reason),
+        }
+    }
+
+    /// Records one decoded `reward_logs` row as the engine's learner would
+    /// have at that moment: the immediate reward added to the agent's
+    /// cumulative reward, then the greedy Q-value and ε where the row has
+    /// usable ones (otherwise counted adjustments). No model update is
+    /// counted and no loss set: the table holds neither.
+    pub(crate) fn reward_row(&mut self, id: i64, row: RewardRow, report: &mut ReplayReport) {
+        report.reward_logs.rows += 1;
+        report.watermark.reward_logs = report.watermark.reward_logs.max(id);
+        let reward = match row {
+            Ok(reward) => reward,
+            Err(reason) => return report.skip("reward_logs", id, reason),
+        };
+        // Values are validated by the decoder; a refusal here is impossible,
+        // but is still counted rather than lost.
+        let t = &self.telemetry;
+        if t.record_rl_reward(reward.agent, reward.reward).is_err() {
+            return report.skip("reward_logs", id, SkipReason::Rejected);
+        }
+        report.reward_logs.recorded += 1;
+        match reward.q_value {
+            Ok(q) if t.set_rl_q_value(reward.agent, q).is_ok() => {}
+            Ok(_) => report.adjust(Adjustment::QValuesNotFinite),
+            Err(fix) => report.adjust(fix),
+        }
+        match reward.epsilon {
+            Ok(e) if t.set_rl_exploration_rate(reward.agent, e).is_ok() => {}
+            Ok(_) => report.adjust(Adjustment::EpsilonOutOfRange),
+            Err(fix) => report.adjust(fix),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::error::BackfillError;
 use super::open::Database;
 use super::replay::{ReplayOptions, replay_into};
 use super::report::{ReplayReport, Watermark};
+use super::reward_rows::{REWARD_COLUMNS, RewardDecoder};
 use super::rows::{ERROR_COLUMNS, TRADE_COLUMNS, TradeDecoder, decode_error};
 use super::schema;
 use crate::telemetry::Telemetry;
@@ -15,10 +16,16 @@ use crate::telemetry::Telemetry;
 /// Polls a live `trading_logs.db` for rows appended since the last poll and
 /// records them, for engines that write only to SQLite.
 ///
-/// It remembers the highest `id` read from each table (a [`Watermark`]) and
+/// It reads `trade_logs`, `error_logs` and `reward_logs` as
+/// [`replay`](super::replay) does (each optional table only when asked for;
+/// a `reward_logs` created after the follower started is picked up from its
+/// first row). It remembers the highest `id` read from each table (a
+/// [`Watermark`]) and
 /// each [`poll`](Self::poll) reads only `WHERE id > watermark` through the
 /// rowid index, so a poll costs in proportion to the new rows, not to the
-/// history. New rows are recorded in `id` (insertion) order. Ids come from
+/// history. New rows are recorded in `id` (insertion) order, table by table
+/// (trades, errors, rewards; the statistics of one table do not depend on
+/// the others, so only the order within a table matters). Ids come from
 /// `AUTOINCREMENT`, so they are never reused; a row changed in place by an
 /// `UPDATE` after it was read is not seen again (the engine only inserts).
 /// Between polls no transaction is open and no lock is held.
@@ -45,8 +52,32 @@ pub struct Follower {
     db: Database,
     applier: Applier,
     decoder: TradeDecoder,
+    rewards: RewardDecoder,
     watermark: Watermark,
     errors: bool,
+    /// `reward_logs` is to be read, and whether it was found.
+    reward_table: RewardTable,
+}
+
+/// The optional `reward_logs` table, as far as the follower knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RewardTable {
+    /// Not asked for.
+    Ignored,
+    /// Asked for, not (yet) in the database: looked for on every poll.
+    Absent,
+    /// Asked for and found (its columns checked).
+    Present,
+}
+
+impl RewardTable {
+    fn new(wanted: bool, present: bool) -> Self {
+        match (wanted, present) {
+            (false, _) => Self::Ignored,
+            (true, false) => Self::Absent,
+            (true, true) => Self::Present,
+        }
+    }
 }
 
 impl fmt::Debug for Follower {
@@ -55,6 +86,7 @@ impl fmt::Debug for Follower {
             .field("path", &self.db.path())
             .field("watermark", &self.watermark)
             .field("errors", &self.errors)
+            .field("reward_table", &self.reward_table)
             .finish_non_exhaustive()
     }
 }
@@ -75,12 +107,15 @@ impl Follower {
         let db = Database::open(path, options.busy_timeout)?;
         let mut applier = Applier::new(telemetry, options.starting_balance, options.errors);
         let report = replay_into(&db, &mut applier, &mut options)?;
+        let present = !report.reward_logs.absent;
         let follower = Self {
             db,
             applier,
             decoder: TradeDecoder::new(),
+            rewards: RewardDecoder::new(),
             watermark: report.watermark,
             errors: options.errors,
+            reward_table: RewardTable::new(options.rewards, present),
         };
         Ok((follower, report))
     }
@@ -99,13 +134,16 @@ impl Follower {
         options: &ReplayOptions<'_>,
     ) -> Result<Self, BackfillError> {
         let db = Database::open(path, options.busy_timeout)?;
-        db.snapshot(|conn| schema::check(&db, conn, options.errors))?;
+        let present =
+            db.snapshot(|conn| schema::check(&db, conn, options.errors, options.rewards))?;
         Ok(Self {
             db,
             applier: Applier::new(telemetry, options.starting_balance, options.errors),
             decoder: TradeDecoder::new(),
+            rewards: RewardDecoder::new(),
             watermark,
             errors: options.errors,
+            reward_table: RewardTable::new(options.rewards, present),
         })
     }
 
@@ -122,7 +160,7 @@ impl Follower {
     }
 
     /// Reads and records the rows appended since the last poll (one read
-    /// snapshot for both tables) and reports them.
+    /// snapshot for all tables) and reports them.
     ///
     /// # Errors
     /// As [`replay`](super::replay); the watermark then stands after the last
@@ -136,11 +174,14 @@ impl Follower {
             db,
             applier,
             decoder,
+            rewards,
             watermark,
             errors,
+            reward_table,
         } = self;
         let trade_sql = after_sql("trade_logs", TRADE_COLUMNS);
         let error_sql = after_sql("error_logs", ERROR_COLUMNS);
+        let reward_sql = after_sql("reward_logs", REWARD_COLUMNS);
         // Rows are recorded as they are read and the watermark follows each
         // one, so after a failure the next poll resumes right after the last
         // recorded row and never counts a row twice.
@@ -158,6 +199,18 @@ impl Follower {
                 while let Some(row) = rows.next().map_err(fail)? {
                     let (id, decoded) = decode_error(row).map_err(fail)?;
                     applier.error_row(id, decoded, &mut report);
+                }
+            }
+            if *reward_table == RewardTable::Absent && schema::check_rewards(db, conn)? {
+                *reward_table = RewardTable::Present;
+            }
+            report.reward_logs.absent = *reward_table == RewardTable::Absent;
+            if *reward_table == RewardTable::Present {
+                let mut stmt = conn.prepare_cached(&reward_sql).map_err(fail)?;
+                let mut rows = stmt.query([watermark.reward_logs]).map_err(fail)?;
+                while let Some(row) = rows.next().map_err(fail)? {
+                    let (id, decoded) = rewards.decode(row).map_err(fail)?;
+                    applier.reward_row(id, decoded, &mut report);
                 }
             }
             Ok(())
@@ -187,10 +240,17 @@ mod tests {
              CREATE INDEX idx_trade_agent_time ON trade_logs(agent_id, timestamp);
              CREATE TABLE error_logs (id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp REAL,
                  severity TEXT);
-             CREATE INDEX idx_error_severity_time ON error_logs(severity, timestamp);",
+             CREATE INDEX idx_error_severity_time ON error_logs(severity, timestamp);
+             CREATE TABLE reward_logs (id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp REAL,
+                 agent_id TEXT, immediate_reward REAL, q_values TEXT, epsilon REAL);
+             CREATE INDEX idx_reward_agent_time ON reward_logs(agent_id, timestamp);",
         )
         .unwrap();
-        for (table, columns) in [("trade_logs", TRADE_COLUMNS), ("error_logs", ERROR_COLUMNS)] {
+        for (table, columns) in [
+            ("trade_logs", TRADE_COLUMNS),
+            ("error_logs", ERROR_COLUMNS),
+            ("reward_logs", REWARD_COLUMNS),
+        ] {
             let plan: Vec<String> = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {}", after_sql(table, columns)))
                 .unwrap()

@@ -15,22 +15,37 @@ pub(crate) struct Filter {
     pub(crate) equity: bool,
     /// `error_logs` is read (error counters are real).
     pub(crate) errors: bool,
+    /// `reward_logs` is read (the learners' cumulative reward, Q-value and
+    /// exploration rate are real).
+    pub(crate) rewards: bool,
 }
 
 impl Filter {
-    /// Series derived from trades, the rebuilt equity curve and errors; not
-    /// the ones the database knows nothing about (uptime, ticks, physics, RL,
-    /// the library's own accounting), which would be fabricated numbers.
+    /// Series derived from trades, the rebuilt equity curve, errors and
+    /// rewards; not the ones the database knows nothing about (uptime, ticks,
+    /// signals, physics, the rest of RL, the library's own accounting), which
+    /// would be fabricated numbers.
     fn includes(self, def: &MetricDef) -> bool {
         match def.group {
-            Group::Trading | Group::Agent | Group::Symbol | Group::Timeframe | Group::Regime => {
-                true
+            Group::Agent => {
+                def.name != cat::AGENT_SIGNALS_TOTAL.name
+                    && def.name != cat::AGENT_ACTIVE_POSITIONS.name
             }
+            Group::Trading | Group::Symbol | Group::Timeframe | Group::Regime => true,
             Group::Risk => self.equity || def.name != cat::RETURN_PERIODS_TOTAL.name,
             Group::System => {
                 self.errors
                     && (def.name == cat::ERRORS_TOTAL.name
                         || def.name == cat::ERRORS_CRITICAL_TOTAL.name)
+            }
+            Group::Rl => {
+                self.rewards
+                    && [
+                        cat::AGENT_CUMULATIVE_REWARD.name,
+                        cat::RL_Q_VALUE.name,
+                        cat::RL_EXPLORATION_RATE.name,
+                    ]
+                    .contains(&def.name)
             }
             _ => false,
         }

@@ -12,7 +12,7 @@ use super::history::{Filter, History};
 use super::open::{DEFAULT_BUSY_TIMEOUT, Database};
 use super::report::ReplayReport;
 use super::snapshot::SnapshotRecorder;
-use super::stream::{self, Event, StreamOptions};
+use super::stream::{self, StreamOptions};
 use crate::telemetry::{Telemetry, TelemetryConfig};
 
 /// How to write history. Build with [`OpenMetricsOptions::new`].
@@ -31,6 +31,7 @@ pub struct OpenMetricsOptions {
     max_steps: u64,
     busy_timeout: Duration,
     errors: bool,
+    rewards: bool,
 }
 
 impl OpenMetricsOptions {
@@ -44,6 +45,7 @@ impl OpenMetricsOptions {
             max_steps: 100_000,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             errors: true,
+            rewards: true,
         }
     }
 
@@ -82,6 +84,13 @@ impl OpenMetricsOptions {
         self.errors = errors;
         self
     }
+
+    /// Whether to read `reward_logs` (default `true`; a database without the
+    /// table is written without learner series, and the report says so).
+    pub fn include_rewards(mut self, rewards: bool) -> Self {
+        self.rewards = rewards;
+        self
+    }
 }
 
 /// What a history export read and wrote.
@@ -102,8 +111,9 @@ pub struct HistoryReport {
 
 /// Replays the database at `db` in time order into a private
 /// [`Telemetry`] and writes, once per step, every series the database
-/// informs (trade statistics and breakdowns, error counters, and with a
-/// starting balance the equity and risk series) as OpenMetrics text to `out`.
+/// informs (trade statistics and breakdowns, error counters, the learners'
+/// cumulative reward, Q-value and exploration rate, and with a starting
+/// balance the equity and risk series) as OpenMetrics text to `out`.
 ///
 /// Names, types and help are the catalogue's; counters are `counter`
 /// families whose samples end in `_total`; all samples of a family are
@@ -139,6 +149,7 @@ pub fn write_openmetrics(
     let filter = Filter {
         equity: options.config.starting_balance.is_some(),
         errors: options.errors,
+        rewards: options.rewards,
     };
     let mut history = History::new(filter, step_ms);
     let mut report = ReplayReport::default();
@@ -159,6 +170,7 @@ pub fn write_openmetrics(
     };
     let stream_options = StreamOptions {
         errors: options.errors,
+        rewards: options.rewards,
         progress: None,
         every: u64::MAX,
     };
@@ -179,10 +191,7 @@ pub fn write_openmetrics(
                     }
                     changed = true;
                 }
-                match event {
-                    Event::Trade(id, row) => applier.trade_row(id, row, report),
-                    Event::Error(id, row) => applier.error_row(id, row, report),
-                }
+                applier.event(event, report);
                 Ok(())
             },
         )

@@ -37,6 +37,7 @@ pub struct ReplayOptions<'a> {
     pub(crate) starting_balance: Option<f64>,
     pub(crate) busy_timeout: Duration,
     pub(crate) errors: bool,
+    pub(crate) rewards: bool,
 }
 
 impl Default for ReplayOptions<'_> {
@@ -47,6 +48,7 @@ impl Default for ReplayOptions<'_> {
             starting_balance: None,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             errors: true,
+            rewards: true,
         }
     }
 }
@@ -59,13 +61,14 @@ impl fmt::Debug for ReplayOptions<'_> {
             .field("starting_balance", &self.starting_balance)
             .field("busy_timeout", &self.busy_timeout)
             .field("errors", &self.errors)
+            .field("rewards", &self.rewards)
             .finish()
     }
 }
 
 impl<'a> ReplayOptions<'a> {
     /// Defaults: no progress callback, no equity curve, 5 s busy timeout,
-    /// errors read.
+    /// errors and rewards read.
     pub fn new() -> Self {
         Self::default()
     }
@@ -109,9 +112,18 @@ impl<'a> ReplayOptions<'a> {
         self
     }
 
+    /// Whether to read `reward_logs` (default `true`). When `true` and the
+    /// database has no such table (engines older than it), nothing is read
+    /// and the report says so ([`TableReport::absent`](super::TableReport::absent)).
+    pub fn include_rewards(mut self, rewards: bool) -> Self {
+        self.rewards = rewards;
+        self
+    }
+
     pub(crate) fn stream(&mut self) -> StreamOptions<'_> {
         StreamOptions {
             errors: self.errors,
+            rewards: self.rewards,
             progress: match self.progress.as_mut() {
                 Some(p) => Some(&mut **p),
                 None => None,
@@ -121,8 +133,8 @@ impl<'a> ReplayOptions<'a> {
     }
 }
 
-/// Replays every closed trade (in time order) and every error of the
-/// database at `path` into `telemetry`, as [`replay_with`] with default
+/// Replays every closed trade, error and learner reward of the database at
+/// `path` into `telemetry`, in time order, as [`replay_with`] with default
 /// options. Replay into a fresh telemetry: events already recorded are not
 /// recognised, so replaying twice counts twice.
 ///
@@ -142,7 +154,7 @@ pub fn replay(path: &Path, telemetry: &Telemetry) -> Result<ReplayReport, Backfi
 }
 
 /// [`replay`] with options: progress callback, equity curve from a starting
-/// balance, busy timeout, whether to read errors.
+/// balance, busy timeout, whether to read errors and rewards.
 ///
 /// # Errors
 /// As [`replay`].
@@ -165,10 +177,7 @@ pub(crate) fn replay_into(
     let mut report = ReplayReport::default();
     db.snapshot(|conn| {
         stream::by_time(db, conn, options.stream(), &mut report, |event, report| {
-            match event {
-                stream::Event::Trade(id, row) => applier.trade_row(id, row, report),
-                stream::Event::Error(id, row) => applier.error_row(id, row, report),
-            }
+            applier.event(event, report);
             Ok(())
         })
     })?;

@@ -4,7 +4,7 @@
 use rusqlite::Row;
 use rusqlite::types::ValueRef;
 
-use super::report::{Adjustment, SkipReason};
+use super::reasons::{Adjustment, SkipReason};
 use crate::model::{Agent, Severity, Symbol, Timeframe, Trade};
 
 /// Columns of the trade query, in this order (read by name in SQL, by
@@ -37,18 +37,18 @@ pub(crate) type ErrorRow = Result<(f64, Severity), SkipReason>;
 type Parsed<T> = Result<T, SkipReason>;
 
 /// Parses raw column bytes once per distinct value.
-struct Cache<T> {
+pub(crate) struct Cache<T> {
     entries: Vec<(Box<[u8]>, Parsed<T>)>,
 }
 
 impl<T: Copy> Cache<T> {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             entries: Vec::new(),
         }
     }
 
-    fn get(&mut self, raw: &[u8], parse: impl FnOnce(&[u8]) -> Parsed<T>) -> Parsed<T> {
+    pub(crate) fn get(&mut self, raw: &[u8], parse: impl FnOnce(&[u8]) -> Parsed<T>) -> Parsed<T> {
         if let Some((_, parsed)) = self.entries.iter().find(|(k, _)| **k == *raw) {
             return *parsed;
         }
@@ -149,7 +149,7 @@ pub(crate) fn decode_error(row: &Row<'_>) -> rusqlite::Result<(i64, ErrorRow)> {
     clippy::cast_precision_loss,
     reason = "an integer stored in a REAL column"
 )]
-fn number(value: ValueRef<'_>, column: &'static str) -> Result<f64, SkipReason> {
+pub(crate) fn number(value: ValueRef<'_>, column: &'static str) -> Result<f64, SkipReason> {
     let x = match value {
         ValueRef::Real(x) => x,
         ValueRef::Integer(i) => i as f64,
@@ -163,7 +163,7 @@ fn number(value: ValueRef<'_>, column: &'static str) -> Result<f64, SkipReason> 
     }
 }
 
-fn timestamp(value: ValueRef<'_>) -> Result<f64, SkipReason> {
+pub(crate) fn timestamp(value: ValueRef<'_>) -> Result<f64, SkipReason> {
     let at = number(value, "timestamp")?;
     if (0.0..=MAX_TIMESTAMP).contains(&at) {
         Ok(at)
@@ -174,7 +174,7 @@ fn timestamp(value: ValueRef<'_>) -> Result<f64, SkipReason> {
     }
 }
 
-fn text<'a>(value: ValueRef<'a>, column: &'static str) -> Result<&'a [u8], SkipReason> {
+pub(crate) fn text<'a>(value: ValueRef<'a>, column: &'static str) -> Result<&'a [u8], SkipReason> {
     match value {
         ValueRef::Text(raw) => Ok(raw),
         ValueRef::Null => Err(SkipReason::Missing { column }),
@@ -182,7 +182,7 @@ fn text<'a>(value: ValueRef<'a>, column: &'static str) -> Result<&'a [u8], SkipR
     }
 }
 
-fn label<T, E>(
+pub(crate) fn label<T, E>(
     raw: &[u8],
     column: &'static str,
     make: impl FnOnce(&str) -> Result<T, E>,

@@ -1,11 +1,12 @@
 //! One snapshot of the database as a single time-ordered stream of events:
-//! closed trades and errors merged by timestamp.
+//! closed trades, errors and learner rewards merged by timestamp.
 
 use rusqlite::{Connection, Rows};
 
 use super::error::BackfillError;
 use super::open::Database;
 use super::report::{Progress, ReplayReport};
+use super::reward_rows::{REWARD_COLUMNS, RewardDecoder, RewardRow};
 use super::rows::{ERROR_COLUMNS, ErrorRow, TRADE_COLUMNS, TradeDecoder, TradeRow, decode_error};
 use super::schema;
 
@@ -16,6 +17,8 @@ pub(crate) enum Event {
     Trade(i64, TradeRow),
     /// An `error_logs` row: time and severity, or why it is skipped.
     Error(i64, ErrorRow),
+    /// A `reward_logs` row: what the learner reported, or why it is skipped.
+    Reward(i64, RewardRow),
 }
 
 impl Event {
@@ -24,6 +27,7 @@ impl Event {
         match self {
             Event::Trade(_, TradeRow::Closed(trade, _)) => Some(trade.closed_at),
             Event::Error(_, Ok((at, _))) => Some(*at),
+            Event::Reward(_, Ok(reward)) => Some(reward.at),
             _ => None,
         }
     }
@@ -32,6 +36,7 @@ impl Event {
 /// What to read and whom to tell how far along it is.
 pub(crate) struct StreamOptions<'a> {
     pub(crate) errors: bool,
+    pub(crate) rewards: bool,
     pub(crate) progress: Option<&'a mut dyn FnMut(Progress)>,
     pub(crate) every: u64,
 }
@@ -73,12 +78,15 @@ fn count(db: &Database, conn: &Connection, table: &str) -> Result<(u64, i64), Ba
     .map_err(|e| db.fail(e))
 }
 
-/// Reads every closed trade and (optionally) every error of the snapshot in
-/// time order (`timestamp`, then `id`; trades before errors at equal times)
-/// and hands each to `on`. Open rows are counted in `report` directly.
+/// Reads every closed trade, and (as asked for and present) every error and
+/// reward of the snapshot in time order (`timestamp`, then `id`; at equal
+/// times trades, then errors, then rewards) and hands each to `on`. Open
+/// rows are counted in `report` directly; a missing `reward_logs` is noted
+/// in [`TableReport::absent`](super::TableReport::absent).
 ///
-/// Progress counts rows of both tables: the closed trades and errors as they
-/// are read, the open positions (which the query skips) in the final call.
+/// Progress counts rows of every table read: the closed trades, errors and
+/// rewards as they are read, the open positions (which the query skips) in
+/// the final call.
 pub(crate) fn by_time(
     db: &Database,
     conn: &Connection,
@@ -86,7 +94,8 @@ pub(crate) fn by_time(
     report: &mut ReplayReport,
     mut on: impl FnMut(Event, &mut ReplayReport) -> Result<(), BackfillError>,
 ) -> Result<(), BackfillError> {
-    schema::check(db, conn, options.errors)?;
+    let rewards = schema::check(db, conn, options.errors, options.rewards)?;
+    report.reward_logs.absent = options.rewards && !rewards;
     let fail = |e| db.fail(e);
     let (trade_count, max_trade) = count(db, conn, "trade_logs")?;
     report.watermark.trade_logs = report.watermark.trade_logs.max(max_trade);
@@ -96,57 +105,53 @@ pub(crate) fn by_time(
         total += errors;
         report.watermark.error_logs = report.watermark.error_logs.max(max_error);
     }
+    if rewards {
+        let (reward_rows, max_reward) = count(db, conn, "reward_logs")?;
+        total += reward_rows;
+        report.watermark.reward_logs = report.watermark.reward_logs.max(max_reward);
+    }
     let mut counter = Counter {
         progress: options.progress,
         every: options.every.max(1),
         done: 0,
         total,
     };
-    let mut decoder = TradeDecoder::new();
-    let mut closed = 0u64;
     let trade_sql = format!(
         "SELECT {TRADE_COLUMNS} FROM trade_logs WHERE pnl IS NOT NULL ORDER BY timestamp, id"
     );
     let error_sql = format!("SELECT {ERROR_COLUMNS} FROM error_logs ORDER BY timestamp, id");
+    let reward_sql = format!("SELECT {REWARD_COLUMNS} FROM reward_logs ORDER BY timestamp, id");
     let mut trade_stmt = conn.prepare(&trade_sql).map_err(fail)?;
-    let mut error_stmt = if options.errors {
-        Some(conn.prepare(&error_sql).map_err(fail)?)
-    } else {
-        None
-    };
+    let mut error_stmt = prepare_if(conn, options.errors, &error_sql).map_err(fail)?;
+    let mut reward_stmt = prepare_if(conn, rewards, &reward_sql).map_err(fail)?;
     let mut trade_rows = trade_stmt.query([]).map_err(fail)?;
-    let mut error_rows = match error_stmt.as_mut() {
-        Some(stmt) => Some(stmt.query([]).map_err(fail)?),
-        None => None,
+    let mut error_rows = query(error_stmt.as_mut()).map_err(fail)?;
+    let mut reward_rows = query(reward_stmt.as_mut()).map_err(fail)?;
+    let mut trade_decoder = TradeDecoder::new();
+    let mut reward_decoder = RewardDecoder::new();
+    // Source 0: trades, 1: errors, 2: rewards.
+    let mut pull = |source: usize| -> rusqlite::Result<Option<Event>> {
+        match source {
+            0 => next(Some(&mut trade_rows), |r| {
+                trade_decoder.decode(r).map(|(id, t)| Event::Trade(id, t))
+            }),
+            1 => next(error_rows.as_mut(), |r| {
+                decode_error(r).map(|(id, e)| Event::Error(id, e))
+            }),
+            _ => next(reward_rows.as_mut(), |r| {
+                reward_decoder.decode(r).map(|(id, w)| Event::Reward(id, w))
+            }),
+        }
     };
-    let mut next_trade = pull(&mut trade_rows, |r| {
-        decoder.decode(r).map(|(id, t)| Event::Trade(id, t))
-    })
-    .map_err(fail)?;
-    let mut next_error = pull_error(error_rows.as_mut()).map_err(fail)?;
-    loop {
-        let take_trade = match (&next_trade, &next_error) {
-            (None, None) => break,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (Some(t), Some(e)) => match (t.at(), e.at()) {
-                (None, _) => true,
-                (_, None) => false,
-                (Some(a), Some(b)) => a <= b,
-            },
-        };
-        let event = if take_trade {
-            let event = next_trade.take();
-            next_trade = pull(&mut trade_rows, |r| {
-                decoder.decode(r).map(|(id, t)| Event::Trade(id, t))
-            })
-            .map_err(fail)?;
-            event
-        } else {
-            let event = next_error.take();
-            next_error = pull_error(error_rows.as_mut()).map_err(fail)?;
-            event
-        };
+    let mut heads = [
+        pull(0).map_err(fail)?,
+        pull(1).map_err(fail)?,
+        pull(2).map_err(fail)?,
+    ];
+    let mut closed = 0u64;
+    while let Some(source) = earliest(&heads) {
+        let event = heads[source].take();
+        heads[source] = pull(source).map_err(fail)?;
         if let Some(event) = event {
             closed += u64::from(matches!(event, Event::Trade(..)));
             on(event, report)?;
@@ -164,16 +169,43 @@ pub(crate) fn by_time(
     Ok(())
 }
 
-fn pull(
-    rows: &mut Rows<'_>,
-    mut decode: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<Event>,
-) -> rusqlite::Result<Option<Event>> {
-    rows.next()?.map(&mut decode).transpose()
+/// The source whose next event comes first: a row that records nothing (no
+/// time) at once, then the earliest time; ties go to the lower source.
+fn earliest(heads: &[Option<Event>; 3]) -> Option<usize> {
+    let mut best: Option<(usize, Option<f64>)> = None;
+    for (source, head) in heads.iter().enumerate() {
+        let Some(event) = head else { continue };
+        let at = event.at();
+        let first = match (best, at) {
+            (None, _) | (Some((_, Some(_))), None) => true,
+            (Some((_, None)), _) => false,
+            (Some((_, Some(b))), Some(a)) => a < b,
+        };
+        if first {
+            best = Some((source, at));
+        }
+    }
+    best.map(|(source, _)| source)
 }
 
-fn pull_error(rows: Option<&mut Rows<'_>>) -> rusqlite::Result<Option<Event>> {
+fn prepare_if<'c>(
+    conn: &'c Connection,
+    wanted: bool,
+    sql: &str,
+) -> rusqlite::Result<Option<rusqlite::Statement<'c>>> {
+    wanted.then(|| conn.prepare(sql)).transpose()
+}
+
+fn query<'s>(stmt: Option<&'s mut rusqlite::Statement<'_>>) -> rusqlite::Result<Option<Rows<'s>>> {
+    stmt.map(|s| s.query([])).transpose()
+}
+
+fn next(
+    rows: Option<&mut Rows<'_>>,
+    mut decode: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<Event>,
+) -> rusqlite::Result<Option<Event>> {
     match rows {
-        Some(rows) => pull(rows, |r| decode_error(r).map(|(id, e)| Event::Error(id, e))),
+        Some(rows) => rows.next()?.map(&mut decode).transpose(),
         None => Ok(None),
     }
 }

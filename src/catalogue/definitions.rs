@@ -185,7 +185,7 @@ metrics_table! {
     AGENT_CUMULATIVE_REWARD = "velocitytrader_agent_cumulative_reward", Gauge, Reward, ["agent"], Rl, false, "Running sum of the rewards the agent received (can fall).";
     AGENT_EPISODE_REWARD = "velocitytrader_agent_episode_reward", Gauge, Reward, ["agent"], Rl, false, "Total reward of the agent's last completed episode.";
     RL_LOSS = "velocitytrader_rl_loss", Gauge, EngineUnits, ["agent"], Rl, false, "Training loss at the last model update.";
-    RL_Q_VALUE = "velocitytrader_rl_q_value", Gauge, Reward, ["agent"], Rl, false, "Q-value estimate at the last model update.";
+    RL_Q_VALUE = "velocitytrader_rl_q_value", Gauge, Reward, ["agent"], Rl, false, "Latest Q-value estimate of the agent's learner (the greedy action's value), from a model update or set alone.";
     RL_MODEL_UPDATES_TOTAL = "velocitytrader_rl_model_updates_total", Counter, Count, ["agent"], Rl, false, "Model updates (training steps) of the agent's learner.";
     AGENT_REGIME_TRADES_WINNING_TOTAL = "velocitytrader_agent_regime_trades_winning_total", Counter, Count, ["agent", "regime"], Agent, false, "Winning trades per agent and regime at entry (replaces the original agent_regime_wins).";
     AGENT_REGIME_TRADES_LOSING_TOTAL = "velocitytrader_agent_regime_trades_losing_total", Counter, Count, ["agent", "regime"], Agent, false, "Losing trades per agent and regime at entry.";
