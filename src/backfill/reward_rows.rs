@@ -18,7 +18,7 @@ pub(crate) const REWARD_COLUMNS: &str =
 
 /// What one usable `reward_logs` row reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Reward {
+pub(crate) struct LearnerStep {
     /// When (Unix seconds).
     pub(crate) at: f64,
     /// Whose learner.
@@ -32,7 +32,7 @@ pub(crate) struct Reward {
 }
 
 /// A decoded `reward_logs` row, or why it is skipped.
-pub(crate) type RewardRow = Result<Reward, SkipReason>;
+pub(crate) type RewardRow = Result<LearnerStep, SkipReason>;
 
 /// Decodes `reward_logs` rows selected with [`REWARD_COLUMNS`].
 pub(crate) struct RewardDecoder {
@@ -64,7 +64,7 @@ impl RewardDecoder {
                 column: "immediate_reward",
             });
         }
-        Ok(Reward {
+        Ok(LearnerStep {
             at,
             agent,
             reward,

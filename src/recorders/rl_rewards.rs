@@ -1,32 +1,36 @@
 //! Reinforcement-learning rewards and training per agent: cumulative and
 //! episode reward, loss, Q-value, model updates.
 
-use metrics::Counter;
-
 use crate::catalogue as cat;
 use crate::error::{MAX_ABS_AMOUNT, RecordError, finite, in_range};
 use crate::model::{Agent, RlTraining};
-use crate::telemetry::{LazyGauge, Sink, Telemetry};
+use crate::telemetry::{LazyCounter, LazyGauge, Role, Sink, Telemetry};
 
-/// Handles of one agent's learner.
+/// Handles of one agent's learner. The update counter starts at 0 in an
+/// engine; a database reader has none until an update is counted (the
+/// engine's database records no model updates).
 pub(crate) struct RewardHandles {
     cumulative: LazyGauge,
     episode: LazyGauge,
     loss: LazyGauge,
     q_value: LazyGauge,
-    updates: Counter,
+    updates: LazyCounter,
 }
 
 impl RewardHandles {
-    fn new(sink: &Sink, agent: &str) -> Self {
+    fn new(sink: &Sink, agent: &str, role: Role) -> Self {
         let l = [agent];
-        Self {
+        let handles = Self {
             cumulative: LazyGauge::new(sink, &cat::AGENT_CUMULATIVE_REWARD, &l),
             episode: LazyGauge::new(sink, &cat::AGENT_EPISODE_REWARD, &l),
             loss: LazyGauge::new(sink, &cat::RL_LOSS, &l),
             q_value: LazyGauge::new(sink, &cat::RL_Q_VALUE, &l),
-            updates: sink.counter(&cat::RL_MODEL_UPDATES_TOTAL, &l),
+            updates: LazyCounter::new(sink, &cat::RL_MODEL_UPDATES_TOTAL, &l),
+        };
+        if role == Role::Engine {
+            handles.updates.register(sink);
         }
+        handles
     }
 }
 
@@ -44,7 +48,13 @@ impl Telemetry {
         let slot = inner.agents.resolve(agent.value());
         inner.rl_rewards.with(
             slot.index,
-            || RewardHandles::new(&inner.sink, inner.agents.label(slot.index)),
+            || {
+                RewardHandles::new(
+                    &inner.sink,
+                    inner.agents.label(slot.index),
+                    inner.config.role,
+                )
+            },
             |h| f(&inner.sink, h, slot.overflow),
         );
     }
@@ -126,7 +136,7 @@ impl Telemetry {
     ) -> Result<(), RecordError> {
         training.validate().map_err(|e| self.reject(e))?;
         self.with_learner(agent, |sink, h, overflow| {
-            h.updates.increment(1);
+            h.updates.increment(sink, 1);
             if !overflow {
                 h.loss.set(sink, Some(training.loss));
                 h.q_value.set(sink, Some(training.q_value));

@@ -22,8 +22,9 @@ pub enum Role {
     #[default]
     Engine,
     /// A separate process that reads the engine's database (backfill, follow
-    /// mode): no uptime, and no tick, signal or error series until something
-    /// is recorded — the database cannot supply them.
+    /// mode): no uptime, and no tick, signal, error or learner-counter
+    /// (experiences, episodes, model updates) series until something is
+    /// recorded — the database cannot supply them.
     DatabaseReader,
 }
 
