@@ -181,6 +181,8 @@ fn record_advanced(telemetry: &Telemetry, symbols: &[Symbol], round: usize) {
                 },
             )
             .unwrap();
+        telemetry.set_rl_q_value(agent, r - 1.0).unwrap();
+        telemetry.set_rl_exploration_rate(agent, 0.15).unwrap();
         telemetry.record_instance_switch(agent);
     }
 }

@@ -14,7 +14,7 @@ mod scrape;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use engine_db::expected_trade;
+use engine_db::{expected_reward, expected_trade};
 use fixtures::{engine_database, quiet_telemetry, temp_db};
 use rusqlite::Connection;
 use velocity_metrics::backfill::{
@@ -186,8 +186,9 @@ fn fingerprint(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
     )
 }
 
-/// Runs every read operation once; returns the trades the replay recorded.
-fn read_every_way(path: &Path, out_dir: &Path) -> u64 {
+/// Runs every read operation once; returns the trades and rewards the
+/// replay recorded.
+fn read_every_way(path: &Path, out_dir: &Path) -> (u64, u64) {
     let report = backfill::replay(path, &quiet_telemetry()).unwrap();
     backfill::check_schema(path).unwrap();
     let options = OpenMetricsOptions::new(Duration::from_secs(300)).starting_balance(10_000.0);
@@ -196,14 +197,15 @@ fn read_every_way(path: &Path, out_dir: &Path) -> u64 {
     let (mut follower, _) =
         Follower::start(path, &quiet_telemetry(), ReplayOptions::new()).unwrap();
     follower.poll().unwrap();
-    report.trades_recorded()
+    (report.trades_recorded(), report.rewards_recorded())
 }
 
 fn never_written_while_a_writer_holds_a_transaction(journal_mode: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);
-    let (rows, _) = engine_database(&path, 500);
+    let db = engine_database(&path, 500);
+    let rows = &db.trades;
     let writer = Connection::open(&path).unwrap();
     let mode: String = writer
         .query_row(&format!("PRAGMA journal_mode = {journal_mode}"), [], |r| {
@@ -212,8 +214,10 @@ fn never_written_while_a_writer_holds_a_transaction(journal_mode: &str) {
         .unwrap();
     assert_eq!(mode, journal_mode);
     engine_db::insert_close(&writer, &rows[0]); // committed: a WAL file with frames
+    engine_db::insert_reward(&writer, &db.rewards[0]);
     writer.execute_batch("BEGIN IMMEDIATE").unwrap();
     engine_db::insert_close(&writer, &rows[1]); // not committed while we read
+    engine_db::insert_reward(&writer, &db.rewards[1]);
     let before = fingerprint(&path);
     if journal_mode == "wal" {
         assert!(
@@ -221,7 +225,7 @@ fn never_written_while_a_writer_holds_a_transaction(journal_mode: &str) {
             "WAL has frames"
         );
     }
-    let recorded = read_every_way(&path, out.path());
+    let (recorded, rewards) = read_every_way(&path, out.path());
     assert_eq!(fingerprint(&path), before, "{journal_mode}: bytes changed");
     let expected = rows.iter().filter_map(expected_trade).count() as u64;
     let first_committed = u64::from(expected_trade(&rows[0]).is_some());
@@ -229,6 +233,14 @@ fn never_written_while_a_writer_holds_a_transaction(journal_mode: &str) {
         recorded,
         expected + first_committed,
         "the open transaction is invisible"
+    );
+    let expected = db.rewards.iter().filter_map(expected_reward).count() as u64;
+    let first_committed = u64::from(expected_reward(&db.rewards[0]).is_some());
+    assert!(expected > 200);
+    assert_eq!(
+        rewards,
+        expected + first_committed,
+        "the open transaction's reward is invisible"
     );
     writer.execute_batch("COMMIT").unwrap();
 }

@@ -12,8 +12,8 @@ mod scrape;
 
 use std::time::Duration;
 
-use engine_db::{expected_trade, sample_trades};
-use fixtures::{START, engine_database, quiet_telemetry, record_live, temp_db};
+use engine_db::{expected_reward, expected_trade, sample_rewards, sample_trades};
+use fixtures::{EngineRows, START, engine_database, quiet_telemetry, record_live, temp_db};
 use rusqlite::Connection;
 use velocity_metrics::backfill::{self, Follower, ReplayOptions};
 use velocity_metrics::{Severity, Telemetry};
@@ -22,7 +22,7 @@ use velocity_metrics::{Severity, Telemetry};
 fn follow_mode_records_exactly_the_rows_appended_since_the_last_poll() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);
-    let (history, errors) = engine_database(&path, 300);
+    let history = engine_database(&path, 300);
     let (followed, followed_handle) = scrape::telemetry(Telemetry::builder());
     let (mut follower, first) = Follower::start(&path, &followed, ReplayOptions::new()).unwrap();
     assert_eq!(follower.watermark(), first.watermark);
@@ -37,6 +37,11 @@ fn follow_mode_records_exactly_the_rows_appended_since_the_last_poll() {
     }
     engine_db::insert_open(&writer, START + 86_400.0 * 5.0, "BERSERKER", "XAUUSD+");
     engine_db::insert_error(&writer, START + 86_400.0 * 5.0, "MEDIUM");
+    // Rewards appended with times out of id order: recorded in id order.
+    let appended_rewards = sample_rewards(25, START + 86_400.0 * 4.0, 3600.0, 98);
+    for row in &appended_rewards {
+        engine_db::insert_reward(&writer, row);
+    }
     let polled = follower.poll().unwrap();
     let expected_new = appended.iter().filter_map(expected_trade).count() as u64;
     assert_eq!(
@@ -46,7 +51,16 @@ fn follow_mode_records_exactly_the_rows_appended_since_the_last_poll() {
     );
     assert_eq!(polled.trades_recorded(), expected_new);
     assert_eq!(polled.errors_recorded(), 1);
+    assert_eq!(polled.reward_logs.rows, 25);
+    assert_eq!(
+        polled.rewards_recorded(),
+        appended_rewards.iter().filter_map(expected_reward).count() as u64
+    );
     assert!(follower.watermark().trade_logs > first.watermark.trade_logs);
+    assert_eq!(
+        follower.watermark().reward_logs,
+        first.watermark.reward_logs + 25
+    );
     assert_eq!(
         follower.poll().unwrap(),
         backfill::ReplayReport {
@@ -56,8 +70,13 @@ fn follow_mode_records_exactly_the_rows_appended_since_the_last_poll() {
     );
 
     let (live, live_handle) = scrape::telemetry(Telemetry::builder());
-    record_live(&live, &history, &errors, None);
-    record_live(&live, &appended_in_id_order, &[Severity::Medium], None);
+    record_live(&live, &history, None);
+    let appended = EngineRows {
+        trades: appended_in_id_order,
+        errors: vec![Severity::Medium],
+        rewards: appended_rewards,
+    };
+    record_live(&live, &appended, None);
     scrape::assert_same_series(
         &scrape::scrape(&followed, &followed_handle),
         &scrape::scrape(&live, &live_handle),
@@ -68,7 +87,7 @@ fn follow_mode_records_exactly_the_rows_appended_since_the_last_poll() {
 fn a_follower_holds_no_lock_between_polls() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);
-    let (rows, _) = engine_database(&path, 50);
+    let rows = engine_database(&path, 50).trades;
     let (mut follower, _) =
         Follower::start(&path, &quiet_telemetry(), ReplayOptions::new()).unwrap();
     follower.poll().unwrap();

@@ -16,7 +16,9 @@ use std::time::Duration;
 use engine_db::CloseRow;
 use fixtures::{engine_database, temp_db};
 use velocity_metrics::Telemetry;
-use velocity_metrics::backfill::{self, BackfillError, OpenMetricsOptions, ReplayOptions};
+use velocity_metrics::backfill::{
+    self, Adjustment, BackfillError, OpenMetricsOptions, ReplayOptions,
+};
 
 /// `(name{labels}, value, timestamp)` of a sample line.
 fn sample_line(line: &str) -> (String, f64, f64) {
@@ -98,8 +100,15 @@ fn openmetrics_history_is_well_formed_for_promtool() {
         "build_info",
         "rejected",
         "physics",
-        "rl_",
+        "rl_loss",
+        "rl_model_updates",
+        "rl_learning_progress",
+        "rl_experience",
+        "rl_episodes",
+        "rl_model_confidence",
+        "agent_episode_reward",
         "signals",
+        "active_positions",
     ] {
         assert!(
             !text.contains(&format!("velocitytrader_{fabricated}")),
@@ -109,6 +118,13 @@ fn openmetrics_history_is_well_formed_for_promtool() {
     assert!(families_done.contains("velocitytrader_trades"));
     assert!(families_done.contains("velocitytrader_max_drawdown"));
     assert!(families_done.contains("velocitytrader_errors"));
+    for learner in [
+        "velocitytrader_agent_cumulative_reward",
+        "velocitytrader_rl_q_value",
+        "velocitytrader_rl_exploration_rate",
+    ] {
+        assert!(families_done.contains(learner), "{learner}");
+    }
     assert!(text.contains("# UNIT velocitytrader_trade_duration_avg_seconds seconds"));
 }
 
@@ -131,6 +147,20 @@ fn openmetrics_samples_count_every_event_up_to_their_timestamp() {
         engine_db::insert_close(&conn, &row);
     }
     engine_db::insert_error(&conn, base + 100.0, "CRITICAL");
+    for (offset, reward, q_values, epsilon) in [
+        (30.0, 0.5, vec![0.1, 0.4], 0.15),
+        (90.0, -0.25, vec![], 0.149),
+        (95.0, 1.0, vec![-0.2, 0.3], 7.0),
+    ] {
+        let row = engine_db::RewardRow {
+            timestamp: base + offset,
+            agent_id: "SNIPER",
+            immediate_reward: reward,
+            q_values,
+            epsilon,
+        };
+        engine_db::insert_reward(&conn, &row);
+    }
     let (text, report) = history(&path, &OpenMetricsOptions::new(Duration::from_secs(60)));
     assert_eq!(report.span, Some((base + 60.0, base + 240.0)));
     let series = |name: &str| -> Vec<(f64, f64)> {
@@ -167,6 +197,24 @@ fn openmetrics_samples_count_every_event_up_to_their_timestamp() {
         series("velocitytrader_agent_trades_total{agent=\"sniper\"}"),
         [(60.0, 1.0), (120.0, 2.0), (180.0, 2.0), (240.0, 4.0)]
     );
+    // The immediate reward, not the shaped one; an empty Q-value list and
+    // an ε of 7 leave the previous values.
+    assert_eq!(
+        series("velocitytrader_agent_cumulative_reward{agent=\"sniper\"}"),
+        [(60.0, 0.5), (120.0, 1.25), (180.0, 1.25), (240.0, 1.25)]
+    );
+    assert_eq!(
+        series("velocitytrader_rl_q_value{agent=\"sniper\"}"),
+        [(60.0, 0.4), (120.0, 0.3), (180.0, 0.3), (240.0, 0.3)]
+    );
+    assert_eq!(
+        series("velocitytrader_rl_exploration_rate{agent=\"sniper\"}"),
+        [(60.0, 0.15), (120.0, 0.149), (180.0, 0.149), (240.0, 0.149)]
+    );
+    assert_eq!(report.replay.rewards_recorded(), 3);
+    let adjusted = &report.replay.adjusted;
+    assert_eq!(adjusted.get(&Adjustment::QValuesEmpty), Some(&1));
+    assert_eq!(adjusted.get(&Adjustment::EpsilonOutOfRange), Some(&1));
 }
 
 #[test]

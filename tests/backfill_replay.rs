@@ -13,7 +13,7 @@ mod scrape;
 
 use std::time::Duration;
 
-use engine_db::expected_trade;
+use engine_db::{expected_reward, expected_trade};
 use fixtures::{START, engine_database, quiet_telemetry, record_live, temp_db};
 use rusqlite::{Connection, params};
 use velocity_metrics::Telemetry;
@@ -23,23 +23,51 @@ use velocity_metrics::backfill::{self, Adjustment, Progress, ReplayOptions, Skip
 fn replay_restores_the_statistics_of_live_recording() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);
-    let (rows, errors) = engine_database(&path, 3000);
+    let db = engine_database(&path, 3000);
     let (restored, restored_handle) = scrape::telemetry(Telemetry::builder());
     let report = backfill::replay(&path, &restored).unwrap();
     let (live, live_handle) = scrape::telemetry(Telemetry::builder());
-    record_live(&live, &rows, &errors, None);
+    record_live(&live, &db, None);
 
-    let expected = rows.iter().filter_map(expected_trade).count() as u64;
+    let expected = db.trades.iter().filter_map(expected_trade).count() as u64;
     assert_eq!(report.trades_recorded(), expected, "{report}");
     assert_eq!(report.trade_logs.open, 5);
     assert_eq!(report.errors_recorded(), 4);
-    let t = &report.trade_logs;
-    assert_eq!(t.rows, t.open + t.recorded + t.skipped_total());
+    let rewards = db.rewards.iter().filter_map(expected_reward).count() as u64;
+    assert_eq!(report.rewards_recorded(), rewards);
+    assert_eq!(report.reward_logs.rows, 1500);
+    assert!(!report.reward_logs.absent);
+    for t in [&report.trade_logs, &report.reward_logs] {
+        assert_eq!(t.rows, t.open + t.recorded + t.skipped_total());
+    }
     let a = scrape::scrape(&restored, &restored_handle);
     let b = scrape::scrape(&live, &live_handle);
     assert!(a.contains_key("velocitytrader_agent_trades_total{agent=\"system\"}"));
     assert!(a.contains_key("velocitytrader_symbol_pnl{symbol=\"EURUSD+\"}"));
     assert!(a.contains_key("velocitytrader_errors_total{severity=\"critical\"}"));
+    for agent in ["berserker", "sniper", "berserker_prime", "system"] {
+        for name in [
+            "agent_cumulative_reward",
+            "rl_q_value",
+            "rl_exploration_rate",
+        ] {
+            let key = format!("velocitytrader_{name}{{agent=\"{agent}\"}}");
+            assert!(a.contains_key(&key), "{key}");
+        }
+    }
+    for absent in ["rl_loss", "agent_episode_reward"] {
+        assert!(
+            !a.keys()
+                .any(|k| k.starts_with(&format!("velocitytrader_{absent}{{"))),
+            "{absent}: the table holds no loss or episode"
+        );
+    }
+    assert!(
+        a.iter()
+            .filter(|(k, _)| k.starts_with("velocitytrader_rl_model_updates_total{"))
+            .all(|(_, v)| *v == 0.0),
+        "the table records no model update"
+    );
     assert_eq!(
         a["velocitytrader_rejected_events_total{reason=\"out_of_range\"}"],
         0.0
@@ -51,7 +79,7 @@ fn replay_restores_the_statistics_of_live_recording() {
 fn replay_with_a_starting_balance_restores_the_risk_statistics() {
     let dir = tempfile::tempdir().unwrap();
     let path = temp_db(&dir);
-    let (rows, errors) = engine_database(&path, 1500);
+    let db = engine_database(&path, 1500);
     let config = || {
         Telemetry::builder()
             .starting_balance(10_000.0)
@@ -65,7 +93,7 @@ fn replay_with_a_starting_balance_restores_the_risk_statistics() {
         "{report}"
     );
     let (live, live_handle) = scrape::telemetry(config());
-    record_live(&live, &rows, &errors, Some(10_000.0));
+    record_live(&live, &db, Some(10_000.0));
     let a = scrape::scrape(&restored, &restored_handle);
     assert!(a.contains_key("velocitytrader_max_drawdown{}"), "{a:?}");
     assert!(a.contains_key("velocitytrader_sharpe_ratio{}"));
@@ -217,9 +245,10 @@ fn progress_is_reported_every_n_rows_with_the_total() {
     let options = ReplayOptions::new().progress(&mut callback).every_rows(300);
     backfill::replay_with(&path, &telemetry, options).unwrap();
     let done: Vec<u64> = seen.iter().map(|p| p.rows_done).collect();
-    // 1000 closed trades and 4 errors as read, then the 5 open rows at the end.
-    assert_eq!(done, [300, 600, 900, 1009]);
-    assert!(seen.iter().all(|p| p.rows_total == 1009));
+    // 1000 closed trades, 4 errors and 500 rewards as read, then the 5 open
+    // rows at the end.
+    assert_eq!(done, [300, 600, 900, 1200, 1500, 1509]);
+    assert!(seen.iter().all(|p| p.rows_total == 1509));
 }
 
 // ── never written, never locked ──────────────────────────────────────────────

@@ -86,6 +86,127 @@ fn rewards_training_and_model_updates_per_agent() {
 }
 
 #[test]
+fn q_value_and_exploration_rate_alone() {
+    let (t, h) = telemetry_with(Telemetry::builder());
+    t.set_rl_q_value(Agent::SNIPER, 0.4).unwrap();
+    t.set_rl_q_value(Agent::SNIPER, -1.25).unwrap();
+    t.set_rl_exploration_rate(Agent::SNIPER, 0.15).unwrap();
+    t.set_rl_exploration_rate(Agent::SNIPER, 0.0).unwrap();
+    assert!(matches!(
+        t.set_rl_q_value(Agent::SNIPER, f64::NAN),
+        Err(RecordError::NotFinite {
+            field: "q_value",
+            ..
+        })
+    ));
+    assert!(t.set_rl_q_value(Agent::SNIPER, f64::INFINITY).is_err());
+    for bad in [1.01, -0.1] {
+        assert!(matches!(
+            t.set_rl_exploration_rate(Agent::SNIPER, bad),
+            Err(RecordError::OutOfRange {
+                field: "exploration_rate",
+                ..
+            })
+        ));
+    }
+    assert!(t.set_rl_exploration_rate(Agent::SNIPER, f64::NAN).is_err());
+    let s = scrape(&t, &h);
+    let n = [("agent", "sniper")];
+    assert_eq!(s.value("velocitytrader_rl_q_value", &n), Some(-1.25));
+    assert_eq!(s.value("velocitytrader_rl_exploration_rate", &n), Some(0.0));
+    assert_eq!(
+        s.value("velocitytrader_rl_model_updates_total", &n),
+        Some(0.0),
+        "setting a Q-value is not a model update"
+    );
+    for untouched in [
+        "velocitytrader_rl_loss",
+        "velocitytrader_rl_learning_progress",
+        "velocitytrader_rl_model_confidence",
+        "velocitytrader_rl_experience_buffer_size",
+        "velocitytrader_agent_cumulative_reward",
+    ] {
+        assert!(s.find(untouched, &n).is_empty(), "{untouched}");
+    }
+    let rejected = |reason| {
+        s.value(
+            "velocitytrader_rejected_events_total",
+            &[("reason", reason)],
+        )
+    };
+    assert_eq!(rejected("not_finite"), Some(3.0));
+    assert_eq!(rejected("out_of_range"), Some(2.0));
+    // A later model update sets the Q-value as before.
+    t.record_rl_training(
+        Agent::SNIPER,
+        &RlTraining {
+            loss: 0.1,
+            q_value: 2.0,
+        },
+    )
+    .unwrap();
+    let s = scrape(&t, &h);
+    assert_eq!(s.value("velocitytrader_rl_q_value", &n), Some(2.0));
+}
+
+#[test]
+fn q_value_and_exploration_rate_beyond_the_agent_limit_are_dropped_and_counted() {
+    let (t, h) = telemetry_with(Telemetry::builder().max_agents(1));
+    let third = Agent::new("shadow").unwrap();
+    t.set_rl_q_value(Agent::SNIPER, 1.0).unwrap();
+    t.set_rl_q_value(third, 5.0).unwrap();
+    t.set_rl_exploration_rate(third, 0.5).unwrap();
+    let s = scrape(&t, &h);
+    let o = [("agent", "__overflow__")];
+    assert!(s.find("velocitytrader_rl_q_value", &o).is_empty());
+    assert!(s.find("velocitytrader_rl_exploration_rate", &o).is_empty());
+    assert_eq!(
+        s.value("velocitytrader_rl_q_value", &[("agent", "sniper")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        s.value("velocitytrader_label_overflow_total", &[("label", "agent")]),
+        Some(2.0)
+    );
+}
+
+#[test]
+fn a_database_reader_has_no_learner_counters_it_cannot_know() {
+    let (reader, h) = telemetry_with(Telemetry::builder().role(Role::DatabaseReader));
+    reader.record_rl_reward(Agent::SNIPER, 0.5).unwrap();
+    reader.set_rl_q_value(Agent::SNIPER, 0.5).unwrap();
+    reader.set_rl_exploration_rate(Agent::SNIPER, 0.05).unwrap();
+    let s = scrape(&reader, &h);
+    for counter in [
+        "velocitytrader_agent_signals_total",
+        "velocitytrader_rl_experiences_total",
+        "velocitytrader_rl_episodes_total",
+        "velocitytrader_rl_model_updates_total",
+    ] {
+        assert!(s.find(counter, &[]).is_empty(), "{counter}");
+    }
+    assert!(
+        s.value("velocitytrader_rl_exploration_rate", &[("agent", "sniper")])
+            .is_some()
+    );
+    reader.record_signal(Agent::SNIPER);
+    let s = scrape(&reader, &h);
+    assert_eq!(
+        s.value("velocitytrader_agent_signals_total", &[("agent", "sniper")]),
+        Some(1.0),
+        "counted once something is recorded"
+    );
+    let (engine, h) = telemetry_with(Telemetry::builder());
+    engine.set_rl_exploration_rate(Agent::SNIPER, 0.05).unwrap();
+    let s = scrape(&engine, &h);
+    assert_eq!(
+        s.value("velocitytrader_agent_signals_total", &[("agent", "sniper")]),
+        Some(0.0),
+        "an engine's counters start at 0"
+    );
+}
+
+#[test]
 fn wins_and_losses_per_agent_and_regime_come_from_trades() {
     let (t, h) = telemetry_with(Telemetry::builder());
     for (agent, regime, pnl) in [

@@ -1,7 +1,9 @@
 //! Builds databases with the engine's exact `trading_logs.db` schema, written
 //! from reference/original-system.md §2 (`ComprehensiveLogger.setup_database`):
 //! four tables, AUTOINCREMENT ids (hence `sqlite_sequence`), `trade_id`
-//! UNIQUE, REAL epoch timestamps, and the four indexes of §2.5.
+//! UNIQUE, REAL epoch timestamps, and the four indexes of §2.5 — and
+//! writers with the column values of the engine's `log_trade`, `log_error`,
+//! `log_reward_shaping` and both `performance_logs` writers.
 #![allow(dead_code, reason = "each test crate uses a different part")]
 
 use std::path::Path;
@@ -176,6 +178,166 @@ pub fn insert_system_performance(conn: &Connection, timestamp: f64) {
         params![timestamp, f64::INFINITY],
     )
     .expect("insert performance row");
+}
+
+/// Inserts one of the logger's own performance rows
+/// (`update_performance_metrics`, writer (a) of §2.2): `max_drawdown` a USD
+/// amount ≤ 0, `+inf` profit factor and Calmar ratio, Kelly where Calmar
+/// should be.
+pub fn insert_logger_performance(
+    conn: &Connection,
+    timestamp: f64,
+    agent_id: &str,
+    instrument: &str,
+) {
+    conn.execute(
+        "INSERT INTO performance_logs (timestamp, agent_id, instrument, timeframe, win_rate,
+             profit_factor, sharpe_ratio, max_drawdown, total_trades, avg_trade_duration, hit_ratio,
+             avg_win, avg_loss, consecutive_wins, consecutive_losses, volatility_adjusted_return,
+             kelly_criterion, calmar_ratio)
+         VALUES (?1, ?2, ?3, 'ALL', 1.0, ?4, 0.62, -45.0, 7, 310.0, 1.0, 12.5, 0.0, 3, 0, 0.41,
+             0.93, ?4)",
+        params![timestamp, agent_id, instrument, f64::INFINITY],
+    )
+    .expect("insert logger performance row");
+}
+
+/// Columns of a `reward_logs` row the tests vary; the rest get engine-like
+/// values.
+#[derive(Debug, Clone)]
+pub struct RewardRow {
+    pub timestamp: f64,
+    pub agent_id: &'static str,
+    pub immediate_reward: f64,
+    /// Written as Python's `json.dumps` writes a list of floats.
+    pub q_values: Vec<f64>,
+    pub epsilon: f64,
+}
+
+/// Exploration bonus and risk penalty of every generated row: the shaped
+/// reward differs from the immediate one, so a reader that summed the wrong
+/// column would be caught.
+pub const EXPLORATION_BONUS: f64 = 0.015;
+pub const RISK_PENALTY: f64 = 0.04;
+
+/// Python's `json.dumps` of a list of floats: `[0.12, -0.4]`, with `NaN`,
+/// `Infinity` and `-Infinity` for the non-finite values. (`repr` and Rust's
+/// `Debug` give the same shortest round-trip digits; only the exponent may be
+/// spelt differently, `1e-05` against `1e-5`, both valid JSON.)
+pub fn json_dumps(values: &[f64]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| match *v {
+            v if v.is_nan() => "NaN".to_owned(),
+            f64::INFINITY => "Infinity".to_owned(),
+            f64::NEG_INFINITY => "-Infinity".to_owned(),
+            v => format!("{v:?}"),
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Inserts a `reward_logs` row with the column values of the engine's
+/// `ComprehensiveLogger.log_reward_shaping`: `state_vector`,
+/// `reward_components` and `q_values` as `json.dumps` text, the shaped reward
+/// as the immediate one plus the exploration bonus minus the risk penalty.
+pub fn insert_reward(conn: &Connection, row: &RewardRow) -> i64 {
+    let shaped = row.immediate_reward + EXPLORATION_BONUS - RISK_PENALTY;
+    let components = format!(
+        "{{\"pnl\": {:?}, \"exploration\": {EXPLORATION_BONUS:?}, \"risk\": {:?}}}",
+        row.immediate_reward, -RISK_PENALTY
+    );
+    conn.prepare_cached(
+        "INSERT INTO reward_logs (timestamp, agent_id, instrument, state_vector, action_taken,
+             immediate_reward, shaped_reward, reward_components, q_values, exploration_bonus,
+             risk_penalty, market_regime, learning_rate, epsilon)
+         VALUES (?1, ?2, 'EURUSD+', '[0.00012, 0.0004, 0.5, 1.0842]', 'BUY', ?3, ?4, ?5, ?6, ?7,
+             ?8, 'TRENDING', 0.002, ?9)",
+    )
+    .expect("prepare reward row")
+    .execute(params![
+        row.timestamp,
+        row.agent_id,
+        row.immediate_reward,
+        shaped,
+        components,
+        json_dumps(&row.q_values),
+        EXPLORATION_BONUS,
+        RISK_PENALTY,
+        row.epsilon,
+    ])
+    .expect("insert reward row");
+    conn.last_insert_rowid()
+}
+
+/// `n` reward rows spread over `span_secs` from `start`: the engine's agents
+/// in upper case plus a mixed-case one and `SYSTEM`, signed rewards, three
+/// Q-values each (now and then one `NaN`, as `json.dumps` writes it), ε
+/// decaying from 0.15 and 0.05 as the engine's shadow agents do. Timestamps
+/// are shuffled relative to ids.
+pub fn sample_rewards(n: usize, start: f64, span_secs: f64, seed: u64) -> Vec<RewardRow> {
+    let mut rng = Lcg(seed);
+    let agents = ["BERSERKER", "SNIPER", "SNIPER", "Berserker_Prime", "SYSTEM"];
+    (0..n)
+        .map(|i| {
+            let agent_id = rng.pick(&agents);
+            let start_epsilon = if agent_id == "SNIPER" { 0.05 } else { 0.15 };
+            let decay = 0.995f64.powi(i32::try_from(i % 400).unwrap_or(0));
+            let mut q_values: Vec<f64> = (0..3)
+                .map(|_| ((rng.unit() - 0.5) * 4.0 * 1e4).round() / 1e4)
+                .collect();
+            if rng.unit() < 0.05 {
+                q_values[1] = f64::NAN;
+            }
+            RewardRow {
+                timestamp: start + rng.unit() * span_secs,
+                agent_id,
+                immediate_reward: ((rng.unit() - 0.48) * 2.0 * 1e4).round() / 1e4,
+                q_values,
+                epsilon: (start_epsilon * decay).max(0.01),
+            }
+        })
+        .collect()
+}
+
+/// What the documented rules make of a reward row, written independently of
+/// the reader: `None` when the row is skipped; else the agent, the reward,
+/// the greedy Q-value (the first largest entry, if every entry is finite)
+/// and ε (if within 0..=1).
+pub fn expected_reward(
+    row: &RewardRow,
+) -> Option<(velocity_metrics::Agent, f64, Option<f64>, Option<f64>)> {
+    let agent = velocity_metrics::Agent::new(row.agent_id).ok()?;
+    let r = row.immediate_reward;
+    if !row.timestamp.is_finite() || !r.is_finite() || r.abs() > velocity_metrics::MAX_ABS_AMOUNT {
+        return None;
+    }
+    let q = if row.q_values.iter().all(|q| q.is_finite()) {
+        row.q_values
+            .iter()
+            .copied()
+            .fold(None, |best: Option<f64>, q| match best {
+                Some(b) if q <= b => Some(b),
+                _ => Some(q),
+            })
+    } else {
+        None
+    };
+    let epsilon = (0.0..=1.0).contains(&row.epsilon).then_some(row.epsilon);
+    Some((agent, r, q, epsilon))
+}
+
+/// Inserts reward `rows` in one transaction and returns them in replay
+/// order (timestamp, then id).
+pub fn insert_rewards(conn: &mut Connection, rows: &[RewardRow]) -> Vec<RewardRow> {
+    let tx = conn.transaction().expect("begin");
+    let mut pairs: Vec<(RewardRow, i64)> = rows
+        .iter()
+        .map(|r| (r.clone(), insert_reward(&tx, r)))
+        .collect();
+    tx.commit().expect("commit");
+    pairs.sort_by(|a, b| a.0.timestamp.total_cmp(&b.0.timestamp).then(a.1.cmp(&b.1)));
+    pairs.into_iter().map(|(r, _)| r).collect()
 }
 
 /// A deterministic pseudo-random generator (64-bit LCG), so tests need no

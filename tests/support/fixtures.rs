@@ -4,10 +4,23 @@
 use std::path::{Path, PathBuf};
 
 use super::engine_db::{
-    self, CloseRow, expected_trade, in_replay_order, insert_all, sample_trades,
+    self, CloseRow, RewardRow, expected_reward, expected_trade, in_replay_order, insert_all,
+    insert_rewards, sample_rewards, sample_trades,
 };
 use super::scrape;
 use velocity_metrics::{Severity, Telemetry};
+
+/// The rows of a generated database that become events, each table in the
+/// order the reader replays it.
+#[derive(Debug, Clone, Default)]
+pub struct EngineRows {
+    /// Close rows, by timestamp then id.
+    pub trades: Vec<CloseRow>,
+    /// Error severities, in time order.
+    pub errors: Vec<Severity>,
+    /// Reward rows, by timestamp then id.
+    pub rewards: Vec<RewardRow>,
+}
 
 /// Time of the first row of every generated database.
 pub const START: f64 = 1_750_000_000.0;
@@ -21,13 +34,16 @@ pub fn temp_db(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("trading_logs.db")
 }
 
-/// A database with `n` close rows, open rows, errors and a SYSTEM
-/// performance row; returns the close rows in replay order and the error
-/// severities.
-pub fn engine_database(path: &Path, n: usize) -> (Vec<CloseRow>, Vec<Severity>) {
+/// A database with `n` close rows, `n / 2` reward rows over the same three
+/// days, open rows, errors, and performance rows of both writers with their
+/// quirks (`+inf`, `SYSTEM`, USD drawdowns ≤ 0); returns the rows that
+/// become events.
+pub fn engine_database(path: &Path, n: usize) -> EngineRows {
     let mut conn = engine_db::create(path);
-    let rows = sample_trades(n, START, 86_400.0 * 3.0, 7);
+    let span = 86_400.0 * 3.0;
+    let rows = sample_trades(n, START, span, 7);
     let ids = insert_all(&mut conn, &rows);
+    let rewards = insert_rewards(&mut conn, &sample_rewards(n / 2, START, span, 8));
     for i in 0..5 {
         engine_db::insert_open(&conn, START + f64::from(i) * 100.0, "SNIPER", "EURUSD+");
     }
@@ -41,14 +57,43 @@ pub fn engine_database(path: &Path, n: usize) -> (Vec<CloseRow>, Vec<Severity>) 
         engine_db::insert_error(&conn, START + 1000.0 * i as f64, s.as_str());
     }
     engine_db::insert_system_performance(&conn, START + 60.0);
-    (in_replay_order(&rows, &ids), severities.to_vec())
+    engine_db::insert_logger_performance(&conn, START + 120.0, "SNIPER", "EURUSD+");
+    engine_db::insert_logger_performance(&conn, START + 180.0, "BERSERKER", "XAUUSD+");
+    EngineRows {
+        trades: in_replay_order(&rows, &ids),
+        errors: severities.to_vec(),
+        rewards,
+    }
 }
 
 /// What a live engine would have recorded: each trade as it closed and, with
 /// a `balance`, the balance after it — plus, like an engine that samples its
 /// balance on a timer, the unchanged balance at the start of every return
-/// period without a trade.
-pub fn record_live(
+/// period without a trade; each error; and each reward its learner received,
+/// with the greedy Q-value and ε it held then.
+pub fn record_live(telemetry: &Telemetry, rows: &EngineRows, balance: Option<f64>) {
+    record_live_trades(telemetry, &rows.trades, &rows.errors, balance);
+    record_live_rewards(telemetry, &rows.rewards);
+}
+
+/// A live learner's calls for each reward row, in the order given.
+pub fn record_live_rewards(telemetry: &Telemetry, rows: &[RewardRow]) {
+    for (agent, reward, q_value, epsilon) in rows.iter().filter_map(expected_reward) {
+        telemetry
+            .record_rl_reward(agent, reward)
+            .expect("valid reward");
+        if let Some(q) = q_value {
+            telemetry.set_rl_q_value(agent, q).expect("finite Q-value");
+        }
+        if let Some(e) = epsilon {
+            telemetry
+                .set_rl_exploration_rate(agent, e)
+                .expect("ε within 0..=1");
+        }
+    }
+}
+
+fn record_live_trades(
     telemetry: &Telemetry,
     rows: &[CloseRow],
     errors: &[Severity],
