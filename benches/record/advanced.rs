@@ -107,6 +107,7 @@ pub fn bench_advanced(c: &mut Criterion) {
     t.record_rl_training(Agent::SNIPER, &training).unwrap();
     t.record_rl_reward(Agent::SNIPER, 0.1).unwrap();
     t.record_rl_episode_reward(Agent::SNIPER, 1.0).unwrap();
+    t.set_rl_exploration_rate(Agent::SNIPER, 0.15).unwrap();
     t.record_instance_switch(Agent::SNIPER);
     for run in &runs {
         t.start_run(run).unwrap();
@@ -341,6 +342,24 @@ pub fn bench_advanced(c: &mut Criterion) {
             raw.counters[0].increment(1);
             raw.set(2, 0.02);
         }),
+    );
+
+    pair(
+        c,
+        "set_rl_q_value",
+        ("velocity_metrics::set_rl_q_value", &mut || {
+            t.set_rl_q_value(Agent::SNIPER, black_box(1.25)).unwrap()
+        }),
+        ("baseline: 1 gauge set", &mut || raw.set(1, 1.25)),
+    );
+    pair(
+        c,
+        "set_rl_exploration_rate",
+        ("velocity_metrics::set_rl_exploration_rate", &mut || {
+            t.set_rl_exploration_rate(Agent::SNIPER, black_box(0.15))
+                .unwrap()
+        }),
+        ("baseline: 1 gauge set", &mut || raw.set(1, 0.15)),
     );
 
     // Run control.
