@@ -1,7 +1,8 @@
 //! End to end with the real tools: the exported history is turned into TSDB
 //! blocks by `promtool tsdb create-blocks-from openmetrics`, a real
 //! Prometheus is started on those blocks on a loopback port, and a
-//! historical value is queried back. Fails (does not pass) when the tools
+//! historical value (trade statistics and the learners' cumulative reward,
+//! Q-value and exploration rate) is queried back. Fails (does not pass) when the tools
 //! are missing. CI installs them with Debian's `prometheus` package.
 //!
 //! ```text
@@ -84,6 +85,8 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
     let mut conn = engine_db::create(&db);
     let rows = engine_db::sample_trades(3000, start, 48.0 * 3600.0, 11);
     engine_db::insert_all(&mut conn, &rows);
+    let rewards = engine_db::sample_rewards(1500, start, 48.0 * 3600.0, 12);
+    let rewards = engine_db::insert_rewards(&mut conn, &rewards);
     drop(conn);
 
     let history = dir.path().join("history.om");
@@ -120,11 +123,28 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
     let trades = query(port, "velocitytrader_trades_total", at);
     assert_eq!(trades, trades_by_then as f64, "trades closed by {at}");
     assert_eq!(trades, exported(&text, "velocitytrader_trades_total", at));
+    // The cumulative reward by then: the sum of the immediate rewards, in
+    // replay order, as the reader adds them.
+    let reward_by_then = rewards
+        .iter()
+        .filter(|r| r.timestamp <= at)
+        .filter_map(engine_db::expected_reward)
+        .filter(|(agent, ..)| agent.as_str() == "sniper")
+        .fold(0.0, |sum, (_, reward, ..)| sum + reward);
+    let cumulative = "velocitytrader_agent_cumulative_reward{agent=\"sniper\"}";
+    assert_eq!(
+        query(port, cumulative, at).to_bits(),
+        reward_by_then.to_bits(),
+        "cumulative reward by {at}"
+    );
     for series in [
         "velocitytrader_pnl_total",
         "velocitytrader_max_drawdown",
         "velocitytrader_agent_trades_total{agent=\"sniper\"}",
         "velocitytrader_symbol_pnl{symbol=\"EURUSD+\"}",
+        cumulative,
+        "velocitytrader_rl_q_value{agent=\"berserker\"}",
+        "velocitytrader_rl_exploration_rate{agent=\"sniper\"}",
     ] {
         let value = query(port, series, at);
         assert_eq!(
