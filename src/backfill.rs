@@ -93,7 +93,7 @@
 //! from `trade_logs`; Sharpe, Sortino, Calmar and drawdowns from the equity
 //! curve (rebuilt from closed P&L with
 //! [`ReplayOptions::starting_balance`]). `kelly_criterion`, `hit_ratio` and
-//! `volatility_adjusted_return` have no series. The `SYSTEM` rows'
+//! `volatility_adjusted_return` have no series of their own. The `SYSTEM` rows'
 //! `max_drawdown` (a fraction of the engine's in-memory equity) is the only
 //! value not in `trade_logs`, but no series takes it: the library's drawdowns
 //! are derived from equity samples, which the table does not hold, and a
@@ -121,8 +121,8 @@
 //! | `timeframe` | `ALL`, NULL, unknown | skip ([`SkipReason::UnknownTimeframe`]) |
 //! | `pnl` | NULL | open position, not a trade |
 //! | `pnl` | text or blob; ±inf | skip (SQLite stores NaN as NULL) |
-//! | `trade_duration` | NULL | 0 s, counted in [`Adjustment::DurationMissing`] |
-//! | `trade_duration` | negative, ±inf, text | 0 s, counted in [`Adjustment::DurationInvalid`] |
+//! | `trade_duration` | NULL | unknown (left out of the average duration), counted in [`Adjustment::DurationMissing`] |
+//! | `trade_duration` | negative, ±inf, text | unknown, counted in [`Adjustment::DurationInvalid`] |
 //! | `confidence_score` | within 0..=1 (not 0.0) | passed on |
 //! | `confidence_score` | exactly 0.0 | unknown: the engine writes a constant 0.0 on close rows (A5) |
 //! | `confidence_score` | outside 0..=1 (the engine's unbounded value), text | unknown, counted |

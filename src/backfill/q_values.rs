@@ -136,4 +136,27 @@ mod tests {
             assert_eq!(greedy(text), Err(Malformed), "{text}");
         }
     }
+
+    #[test]
+    fn any_text_gives_a_value_or_a_problem_never_a_panic() {
+        let alphabet: Vec<char> = "[]0123456789.eE+-, \t\"{}NaInfityé".chars().collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 59) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                #[allow(clippy::cast_possible_truncation, reason = "an index below 64")]
+                text.push(alphabet[(state >> 58) as usize % alphabet.len()]);
+            }
+            if let Ok(value) = greedy(&text) {
+                assert!(value.is_finite(), "{text:?}");
+            }
+        }
+    }
 }
