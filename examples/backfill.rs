@@ -164,7 +164,7 @@ fn restore_and_follow(options: &Options, db: &std::path::Path) -> Result<(), Str
             continue;
         }
         match follower.poll() {
-            Ok(new) if new.trade_logs.rows + new.error_logs.rows > 0 => eprintln!("{new}"),
+            Ok(new) if new.rows_read() > 0 => eprintln!("{new}"),
             Ok(_) => {}
             Err(e) => eprintln!("poll failed (will retry): {e}"),
         }
