@@ -51,6 +51,7 @@ assets![
     "dashboards/velocitytrader-physics.json",
     "dashboards/velocitytrader-risk.json",
     "dashboards/velocitytrader-system.json",
+    "dashboards/velocitytrader-fleet.json",
     "dashboards/provisioning/datasources/velocitytrader.yml",
     "dashboards/provisioning/dashboards/velocitytrader.yml",
     "dashboards/.lint",
@@ -63,6 +64,13 @@ assets![
     "deploy/alertmanager-start.sh",
     "deploy/env.example",
     "deploy/secrets/README.md",
+    "deploy/fleet/docker-compose.yml",
+    "deploy/fleet/vmagent.yml",
+    "deploy/fleet/targets/engines.yml",
+    "deploy/fleet/grafana-datasource.yml",
+    "deploy/fleet/runbooks-nginx.conf",
+    "deploy/fleet/env.example",
+    "deploy/fleet/README.md",
 ];
 
 /// The asset at `path` (relative, `/`-separated, as in [`Asset::path`]).

@@ -15,9 +15,9 @@ const DEFAULT_BACKTEST: std::time::Duration = std::time::Duration::from_secs(1);
 #[cfg(feature = "push")]
 pub fn run(options: &Options, push: &PushOptions) -> ExitCode {
     match backtest(options, push) {
-        Ok(report) => {
+        Ok((trades, report)) => {
             println!(
-                "backtest {}: {} push(es), {} failure(s), group deleted: {}",
+                "backtest {}: {trades} trades, {} push(es), {} failure(s), group deleted: {}",
                 push.run_id, report.pushes, report.failures, report.deleted
             );
             ExitCode::SUCCESS
@@ -33,7 +33,7 @@ pub fn run(options: &Options, push: &PushOptions) -> ExitCode {
 fn backtest(
     options: &Options,
     push: &PushOptions,
-) -> Result<velocity_metrics::exporter::PushReport, Box<dyn std::error::Error>> {
+) -> Result<(String, velocity_metrics::exporter::PushReport), Box<dyn std::error::Error>> {
     use velocity_metrics::exporter::PushTarget;
 
     let mut target = PushTarget::new(&push.url)?
@@ -49,7 +49,18 @@ fn backtest(
         options.scenario,
         crate::engine_name(options),
     )?;
-    Ok(run.finish()?)
+    // The final state, as the final push will carry it.
+    let exposition = run.exporter().render();
+    let trades = exposition
+        .lines()
+        .find(|l| {
+            l.starts_with("velocitytrader_trades_total{")
+                || l.starts_with("velocitytrader_trades_total ")
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap_or("0")
+        .to_owned();
+    Ok((trades, run.finish()?))
 }
 
 #[cfg(not(feature = "push"))]
