@@ -37,6 +37,9 @@ fn pushgateway() -> (ChildGroup, u16) {
     let child = ChildGroup::spawn(
         Command::new("prometheus-pushgateway")
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            // Memory only: Debian's default persistence file is shared by
+            // every Pushgateway on the machine.
+            .arg("--persistence.file=")
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
