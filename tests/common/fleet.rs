@@ -162,7 +162,7 @@ pub struct Stack {
     pub ports: Ports,
     /// Free ports for the engines, listed in vmagent's targets.
     pub engine_ports: Vec<u16>,
-    children: Vec<ChildGroup>,
+    children: Vec<(&'static str, ChildGroup)>,
 }
 
 /// Test settings on top of the shipped ones.
@@ -232,18 +232,18 @@ impl Stack {
         .join("\n")
     }
 
-    fn spawn(&mut self, name: &str, program: &str, args: &[String], ready: (u16, &str)) {
+    fn spawn(&mut self, name: &'static str, program: &str, args: &[String], ready: (u16, &str)) {
         let child = ChildGroup::spawn(
             Command::new(program)
                 .args(args)
                 .stdout(Stdio::null())
                 .stderr(self.log(name)),
         );
-        self.children.push(child);
+        self.children.push((name, child));
         let (port, path) = ready;
         let deadline = Instant::now() + Duration::from_secs(60);
         while !matches!(get(port, path), Ok((200, _))) {
-            let exited = self.children.last_mut().unwrap().exited();
+            let exited = self.children.last_mut().unwrap().1.exited();
             assert!(
                 exited.is_none(),
                 "{program} exited: {exited:?}\n{}",
@@ -380,7 +380,7 @@ impl Stack {
                 .stdout(Stdio::null())
                 .stderr(self.log("alertmanager")),
         );
-        self.children.push(child);
+        self.children.push(("alertmanager", child));
         let port = self.ports.alertmanager;
         wait_until("alertmanager", Duration::from_secs(60), || {
             matches!(http(port, "GET", "/-/ready", ""), Ok((200, _)))
@@ -410,6 +410,15 @@ impl Stack {
         );
         let port = self.ports.vmalert;
         self.spawn("vmalert", "vmalert", &args, (port, "/health"));
+    }
+
+    /// The process id of a service (`victoriametrics`, `vmagent`, …).
+    pub fn pid(&self, service: &str) -> u32 {
+        self.children
+            .iter()
+            .find(|(name, _)| *name == service)
+            .map(|(_, child)| child.id())
+            .unwrap_or_else(|| panic!("{service} is not running"))
     }
 
     /// An instant query against VictoriaMetrics: the result vector, or why
