@@ -1,9 +1,8 @@
 //! The monitoring assets shipped with the crate: Grafana dashboards and
 //! provisioning (with the dashboard linter's exceptions file), Prometheus
 //! alert and recording rules with their unit tests and runbooks, the
-//! Alertmanager configuration, and two docker-compose stacks: one
-//! Prometheus (`deploy/`), and a fleet's vmagent, VictoriaMetrics, vmalert
-//! and Pushgateway (`deploy/fleet/`).
+//! Alertmanager configuration, and two docker-compose stacks: one engine
+//! and Prometheus (`deploy/`), and a fleet of engines (`deploy/fleet/`).
 //!
 //! They are plain files in the repository (`dashboards/`, `alerts/`,
 //! `deploy/`) and are embedded here with `include_str!`, so an application

@@ -21,8 +21,12 @@
 //! the configuration, but the shipped `for: 1m` of TargetDown and the
 //! critical route's 10 s group_wait are kept.
 
+#[path = "common/example_engines.rs"]
+mod example_engines;
 #[path = "common/fleet.rs"]
 mod fleet;
+#[path = "common/fleet_config.rs"]
+mod fleet_config;
 #[path = "support/fleet_queries.rs"]
 mod fleet_queries;
 #[path = "common/net.rs"]
@@ -37,7 +41,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-use fleet::{Settings, Stack, engine, example_binary, wait_until};
+use example_engines::{engine, example_binary, wait_until};
+use fleet::{Settings, Stack};
 use fleet_queries::{Check, Subject, all_checks};
 use webhook::Webhook;
 

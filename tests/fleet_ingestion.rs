@@ -10,15 +10,20 @@
 //! (about 100 s). `FLEET_SCRAPE_SECS=1` scrapes every second instead (five
 //! times the samples from the same series).
 
+#[path = "common/example_engines.rs"]
+mod example_engines;
 #[path = "common/fleet.rs"]
 mod fleet;
+#[path = "common/fleet_config.rs"]
+mod fleet_config;
 #[path = "common/net.rs"]
 mod net;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fleet::{Settings, Stack, engine, example_binary, wait_until};
+use example_engines::{engine, example_binary, wait_until};
+use fleet::{Settings, Stack};
 use net::{ChildGroup, get};
 
 const ENGINES: usize = 20;

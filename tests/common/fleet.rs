@@ -9,151 +9,19 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
-use std::net::TcpListener;
-
-use super::net::{ChildGroup, get, http, url_encode};
+use super::example_engines::{query, wait_until};
+use super::fleet_config::{Ports, free_ports, shipped_command};
+use super::net::{ChildGroup, get, http};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !ready() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
-
-/// Builds the example exporter with this test's features; returns its path.
-pub fn example_binary() -> PathBuf {
-    let features = match (cfg!(feature = "push"), cfg!(feature = "sqlite")) {
-        (true, true) => "exporter,push,sqlite",
-        (true, false) => "exporter,push",
-        (false, true) => "exporter,sqlite",
-        (false, false) => "exporter",
-    };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--features",
-            features,
-            "--example",
-            "exporter",
-        ])
-        .current_dir(root())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the example failed");
-    // target/<profile>/deps/<this test> → target/<profile>/examples/exporter
-    let exe = std::env::current_exe().unwrap();
-    let binary = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/exporter");
-    assert!(binary.exists(), "{} missing", binary.display());
-    binary
-}
-
-/// The loopback ports of the stack's services.
-#[derive(Debug, Clone, Copy)]
-pub struct Ports {
-    pub victoriametrics: u16,
-    pub vmagent: u16,
-    pub vmalert: u16,
-    pub pushgateway: u16,
-    pub alertmanager: u16,
-}
-
-/// `n` distinct ports nothing listens on right now (held together while
-/// chosen, so no two are the same).
-pub fn free_ports(n: usize) -> Vec<u16> {
-    let held: Vec<TcpListener> = (0..n)
-        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    held.iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect()
-}
-
-impl Ports {
-    fn from(ports: &[u16]) -> Self {
-        Self {
-            victoriametrics: ports[0],
-            vmagent: ports[1],
-            vmalert: ports[2],
-            pushgateway: ports[3],
-            alertmanager: ports[4],
-        }
-    }
-
-    /// Container address → loopback address, as the compose network names them.
-    fn addresses(&self) -> [(&'static str, String); 5] {
-        [
-            (
-                "victoriametrics:8428",
-                format!("127.0.0.1:{}", self.victoriametrics),
-            ),
-            ("localhost:8429", format!("127.0.0.1:{}", self.vmagent)),
-            ("vmalert:8880", format!("127.0.0.1:{}", self.vmalert)),
-            (
-                "pushgateway:9091",
-                format!("127.0.0.1:{}", self.pushgateway),
-            ),
-            (
-                "alertmanager:9093",
-                format!("127.0.0.1:{}", self.alertmanager),
-            ),
-        ]
-    }
-
-    fn rewrite(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for (from, to) in self.addresses() {
-            out = out.replace(from, &to);
-        }
-        out
-    }
-}
-
-/// `${NAME:-default}` → `default`, as compose resolves it with NAME unset.
-fn defaults(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').expect("closing brace") + start;
-        let inner = &rest[start + 2..end];
-        out.push_str(inner.split_once(":-").map_or("", |(_, d)| d));
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The shipped compose command of `service`.
-fn shipped_command(service: &str) -> Vec<String> {
-    let compose: Yaml = serde_yaml::from_str(
-        &std::fs::read_to_string(root().join("deploy/fleet/docker-compose.yml")).unwrap(),
-    )
-    .unwrap();
-    compose["services"][service]["command"]
-        .as_sequence()
-        .unwrap_or_else(|| panic!("no command for {service}"))
-        .iter()
-        .map(|v| defaults(v.as_str().unwrap()))
-        .collect()
 }
 
 /// The running stack. Dropping it stops every process it started.
@@ -458,37 +326,4 @@ impl Stack {
             .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
             .collect()
     }
-}
-
-/// An instant query on a Prometheus-compatible API at 127.0.0.1:`port`.
-pub fn query(port: u16, promql: &str) -> Result<Vec<Json>, String> {
-    // `promql&time=…` keeps its time argument unencoded.
-    let (promql, time) = promql
-        .split_once("&time=")
-        .map_or((promql, None), |(q, t)| (q, Some(t)));
-    let mut path = format!("/api/v1/query?query={}", url_encode(promql));
-    if let Some(time) = time {
-        path.push_str(&format!("&time={time}"));
-    }
-    let (status, body) = get(port, &path).map_err(|e| e.to_string())?;
-    let json: Json =
-        serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
-    if json["status"] != "success" {
-        return Err(format!("HTTP {status}: {}", json["error"]));
-    }
-    match &json["data"]["result"] {
-        Json::Array(v) if !v.is_empty() => Ok(v.clone()),
-        Json::Array(_) => Err("empty result".into()),
-        other => Ok(vec![other.clone()]),
-    }
-}
-
-/// Starts one example engine serving on `port` with this identity.
-pub fn engine(binary: &Path, port: u16, identity: &[&str]) -> ChildGroup {
-    ChildGroup::spawn(
-        Command::new(binary)
-            .args(["--port", &port.to_string(), "--duration", "900"])
-            .args(identity)
-            .stdout(Stdio::null()),
-    )
 }
