@@ -1,7 +1,8 @@
 //! The monitoring assets shipped with the crate: Grafana dashboards and
 //! provisioning (with the dashboard linter's exceptions file), Prometheus
 //! alert and recording rules with their unit tests and runbooks, the
-//! Alertmanager configuration, and a docker-compose stack.
+//! Alertmanager configuration, and two docker-compose stacks: one engine
+//! and Prometheus (`deploy/`), and a fleet of engines (`deploy/fleet/`).
 //!
 //! They are plain files in the repository (`dashboards/`, `alerts/`,
 //! `deploy/`) and are embedded here with `include_str!`, so an application
@@ -51,6 +52,7 @@ assets![
     "dashboards/velocitytrader-physics.json",
     "dashboards/velocitytrader-risk.json",
     "dashboards/velocitytrader-system.json",
+    "dashboards/velocitytrader-fleet.json",
     "dashboards/provisioning/datasources/velocitytrader.yml",
     "dashboards/provisioning/dashboards/velocitytrader.yml",
     "dashboards/.lint",
@@ -63,6 +65,13 @@ assets![
     "deploy/alertmanager-start.sh",
     "deploy/env.example",
     "deploy/secrets/README.md",
+    "deploy/fleet/docker-compose.yml",
+    "deploy/fleet/vmagent.yml",
+    "deploy/fleet/targets/engines.yml",
+    "deploy/fleet/grafana-datasource.yml",
+    "deploy/fleet/runbooks-nginx.conf",
+    "deploy/fleet/env.example",
+    "deploy/fleet/README.md",
 ];
 
 /// The asset at `path` (relative, `/`-separated, as in [`Asset::path`]).

@@ -12,6 +12,8 @@ use asset_files::*;
 use promql_schema::*;
 
 const WATCHDOG: &str = "VelocityTraderWatchdog";
+/// The receiver backtests are routed to: it delivers nowhere.
+const SILENT: &str = "backtest";
 /// The configurable runbook base every `runbook_url` starts with: the
 /// external label `runbook_base_url`, else the file Prometheus serves from
 /// `--web.user-assets` (see alerts/runbooks/).
@@ -105,12 +107,12 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
     expect(
         "VelocityTraderDrawdownCritical",
         "critical",
-        &["velocitytrader_current_drawdown>25"],
+        &["velocitytrader_current_drawdown{mode!=\"backtest\"}>25"],
     );
     expect(
         "VelocityTraderDrawdownHigh",
         "warning",
-        &["velocitytrader_current_drawdown>15"],
+        &["velocitytrader_current_drawdown{mode!=\"backtest\"}>15"],
     );
     // The maximum never falls: an alert on it could never resolve.
     for name in [
@@ -135,14 +137,14 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
     expect(
         "VelocityTraderMT5Disconnected",
         "critical",
-        &["velocitytrader_mt5_connection==0"],
+        &["velocitytrader_mt5_connection{mode!=\"backtest\"}==0"],
     );
     expect(
         "VelocityTraderLowWinRate",
         "warning",
         &[
-            "velocitytrader:win_rate_1h:percent<40",
-            "velocitytrader:decided_trades_1h:count>=20",
+            "velocitytrader:win_rate_1h:percent{mode!=\"backtest\"}<40",
+            "velocitytrader:decided_trades_1h:count{mode!=\"backtest\"}>=20",
         ],
     );
     expect(
@@ -154,8 +156,8 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
         "VelocityTraderAgentUnderperforming",
         "warning",
         &[
-            "velocitytrader:agent_win_rate_24h:percent<35",
-            "velocitytrader:agent_decided_trades_24h:count>=20",
+            "velocitytrader:agent_win_rate_24h:percent{mode!=\"backtest\"}<35",
+            "velocitytrader:agent_decided_trades_24h:count{mode!=\"backtest\"}>=20",
         ],
     );
     expect(WATCHDOG, "none", &["vector(1)"]);
@@ -187,31 +189,39 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
     expect(
         "VelocityTraderRLLowModelConfidence",
         "warning",
-        &["velocitytrader_rl_model_confidence<0.3", "episodes"],
+        &[
+            "velocitytrader_rl_model_confidence{mode!=\"backtest\"}<0.3",
+            "episodes",
+        ],
     );
     expect(
         "VelocityTraderRLHighExploration",
         "warning",
-        &["velocitytrader_rl_exploration_rate>0.5", "episodes"],
+        &[
+            "velocitytrader_rl_exploration_rate{mode!=\"backtest\"}>0.5",
+            "episodes",
+        ],
     );
     expect(
         "VelocityTraderProfitFactorBelowOne",
         "warning",
-        &["velocitytrader_profit_factor<1"],
+        &["velocitytrader_profit_factor{mode!=\"backtest\"}<1"],
     );
     expect(
         "VelocityTraderCriticalErrors",
         "warning",
         &["velocitytrader_errors_critical_total"],
     );
-    // liveness never comes from a value the engine reports about itself
+    // liveness never comes from a value the engine reports about itself:
+    // from `up`, or from whether an engine's series arrive at all.
     for r in all
         .iter()
         .filter(|r| r.labels.get("alertgroup").is_some_and(|g| g == "liveness"))
     {
+        let compact: String = r.expr.split_whitespace().collect();
         assert!(
-            r.expr.contains("up{"),
-            "{:?} judges liveness without up",
+            compact.contains("up{") || compact.contains("unlesson(engine,account,mode)"),
+            "{:?} judges liveness without up or series presence",
             r.alert
         );
     }
@@ -273,6 +283,14 @@ fn windowed_engine_alerts_resolve_when_the_target_is_down() {
     let mut checked = 0;
     for rule in rules() {
         let Some(name) = rule.alert else { continue };
+        // Liveness alerts are about the target or its series being gone.
+        if rule
+            .labels
+            .get("alertgroup")
+            .is_some_and(|g| g == "liveness")
+        {
+            continue;
+        }
         let compact: String = rule.expr.split_whitespace().collect();
         let engine = compact.contains("velocitytrader");
         let windowed =
@@ -331,10 +349,24 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
         Some("alertname=\"VelocityTraderWatchdog\"")
     );
     assert_eq!(routes[0]["receiver"].as_str(), Some("watchdog"));
-    // Every receiver, the catch-all included, delivers somewhere: its webhook
-    // URL is the placeholder deploy/alertmanager-start.sh replaces.
+    // Backtests are matched next, before any severity, by a receiver that
+    // delivers nowhere.
+    assert_eq!(routes[1]["matchers"][0].as_str(), Some("mode=\"backtest\""));
+    assert_eq!(routes[1]["receiver"].as_str(), Some(SILENT));
+    let silent = am["receivers"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == SILENT)
+        .expect("the silent backtest receiver");
+    assert_eq!(silent.as_mapping().map(serde_yaml::Mapping::len), Some(1));
+    // Every other receiver, the catch-all included, delivers somewhere: its
+    // webhook URL is the placeholder deploy/alertmanager-start.sh replaces.
     for r in am["receivers"].as_sequence().unwrap() {
         let name = r["name"].as_str().unwrap();
+        if name == SILENT {
+            continue;
+        }
         let urls: Vec<&str> = r["webhook_configs"]
             .as_sequence()
             .into_iter()
@@ -353,27 +385,32 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
             "no commented {template} template"
         );
     }
-    // The inhibit rule must be able to match: each critical alert has a warning
-    // partner in its alertgroup, and the `equal` labels exist on both.
-    let rule = &am["inhibit_rules"][0];
+    // The inhibit rules can match: each critical alert with a warning partner
+    // in its alertgroup is paired by a rule whose source and target matchers
+    // select them and whose `equal` labels exist on both.
+    let inhibit = am["inhibit_rules"].as_sequence().unwrap();
+    let first = &inhibit[0];
     assert_eq!(
-        rule["source_matchers"][0].as_str(),
+        first["source_matchers"][0].as_str(),
         Some("severity=~\"(?i)critical\"")
     );
     assert_eq!(
-        rule["target_matchers"][0].as_str(),
+        first["target_matchers"][0].as_str(),
         Some("severity=~\"(?i)warning\"")
     );
-    let equal: Vec<&str> = rule["equal"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    assert!(
-        equal.contains(&"alertgroup") && equal.contains(&"instance"),
-        "{equal:?}"
-    );
+    let equal_of = |rule: &serde_yaml::Value| -> Vec<String> {
+        rule["equal"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Per engine: target and identity labels, so one account's critical
+    // alert never silences another account's warning.
+    for label in ["alertgroup", "job", "instance", "engine", "account", "mode"] {
+        assert!(equal_of(first).iter().any(|l| l == label), "{label}");
+    }
     let schema = Schema::new();
     let all = rules();
     let labels_of = |r: &Rule| {
@@ -382,6 +419,15 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
             .unwrap_or_default();
         l.extend(r.labels.keys().cloned());
         l
+    };
+    let selects = |matchers: &serde_yaml::Value, r: &Rule| {
+        matchers.as_sequence().unwrap().iter().all(|m| {
+            let m = m.as_str().unwrap();
+            match m.split_once("=~") {
+                Some(("severity", _)) => m.contains(r.labels["severity"].as_str()),
+                _ => m == format!("alertname=\"{}\"", r.alert.as_deref().unwrap_or_default()),
+            }
+        })
     };
     let mut pairs = 0;
     for critical in all
@@ -394,15 +440,24 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
                 && &r.labels["alertgroup"] == group
         }) {
             let (c, w) = (labels_of(critical), labels_of(warning));
-            for label in &equal {
+            let paired = inhibit.iter().any(|rule| {
+                selects(&rule["source_matchers"], critical)
+                    && selects(&rule["target_matchers"], warning)
+                    && equal_of(rule)
+                        .iter()
+                        .all(|l| c.contains(l.as_str()) && w.contains(l.as_str()))
+            });
+            let liveness_pair = group == "liveness";
+            if paired {
+                pairs += 1;
+            } else {
                 assert!(
-                    c.contains(*label) && w.contains(*label),
-                    "{:?} / {:?}: `{label}` not on both, the inhibit rule could never match",
+                    liveness_pair && critical.alert.as_deref() != Some("VelocityTraderTargetDown"),
+                    "{:?} / {:?}: no inhibit rule can match this pair",
                     critical.alert,
                     warning.alert
                 );
             }
-            pairs += 1;
         }
     }
     assert!(pairs >= 3, "only {pairs} critical/warning pairs");

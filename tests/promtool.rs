@@ -91,7 +91,7 @@ fn deploy_prometheus_config_passes_promtool_check() {
 fn alertmanager_config_passes_amtool_check() {
     let out = amtool(&["check-config", "alertmanager.yml"]);
     assert!(
-        out.contains("SUCCESS") && out.contains("1 inhibit rules"),
+        out.contains("SUCCESS") && out.contains("2 inhibit rules"),
         "{out}"
     );
 }
@@ -115,6 +115,10 @@ fn alertmanager_routes_by_severity() {
             &["alertname=VelocityTraderWatchdog", "severity=none"][..],
             "watchdog",
         ),
+        // Backtests page nobody, whatever their severity.
+        (&["severity=critical", "mode=backtest"][..], "backtest"),
+        (&["severity=warning", "mode=backtest"][..], "backtest"),
+        (&["severity=critical", "mode=live"][..], "critical"),
     ] {
         let mut args = vec!["config", "routes", "test", "--config.file=alertmanager.yml"];
         args.extend_from_slice(labels);
@@ -141,7 +145,7 @@ fn alertmanager_config_with_supplied_urls_passes_amtool_check() {
     assert!(status.success());
     let out = amtool(&["check-config", config.to_str().unwrap()]);
     assert!(
-        out.contains("SUCCESS") && out.contains("4 receivers"),
+        out.contains("SUCCESS") && out.contains("5 receivers"),
         "{out}"
     );
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 /// A port nothing listens on right now, never the same twice in this
@@ -93,12 +93,28 @@ impl ChildGroup {
     pub fn exited(&mut self) -> Option<ExitStatus> {
         self.0.try_wait().ok().flatten()
     }
+
+    /// The child's process id.
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Kills exactly this child, by its process id (SIGKILL, as a crash
+    /// would end it), and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 impl Drop for ChildGroup {
     fn drop(&mut self) {
         let pgid = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &pgid]).status();
+        // Already gone (e.g. after `kill`) is fine: say nothing.
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &pgid])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

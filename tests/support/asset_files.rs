@@ -8,18 +8,22 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 use velocity_metrics::assets::{self};
 
-pub const UIDS: [&str; 5] = [
+pub const UIDS: [&str; 6] = [
     "velocitytrader-performance",
     "velocitytrader-agents",
     "velocitytrader-physics",
     "velocitytrader-risk",
     "velocitytrader-system",
+    "velocitytrader-fleet",
 ];
 /// Labels Prometheus or the exporter's global labels add to every series:
 /// the target's, and the fleet identity labels (`engine`, `account`, `mode`;
 /// absent on single-engine setups, which is why the dashboards' "All" for
 /// them is `.*`).
 pub const TARGET_LABELS: [&str; 5] = ["instance", "job", "engine", "account", "mode"];
+/// The grouping label of pushed batch runs (the Pushgateway's grouping key),
+/// on series scraped from the Pushgateway with `honor_labels`.
+pub const BATCH_LABELS: [&str; 1] = ["run_id"];
 /// Fleet identity labels: a dashboard variable and matcher each.
 pub const FLEET_LABELS: [&str; 3] = ["engine", "account", "mode"];
 /// Template variables every dashboard defines, and the label each filters.

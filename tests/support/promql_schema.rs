@@ -40,6 +40,9 @@ pub const SELF_METRICS: &[(&str, MetricKind, &[&str])] = &[
         MetricKind::Gauge,
         &[],
     ),
+    // The Pushgateway's own series per pushed group (run_id is its
+    // grouping label, on every series through BATCH_LABELS).
+    ("push_time_seconds", MetricKind::Gauge, &[]),
     (
         "ALERTS",
         MetricKind::Gauge,
@@ -68,6 +71,7 @@ impl Schema {
             labels
                 .iter()
                 .chain(TARGET_LABELS.iter())
+                .chain(BATCH_LABELS.iter())
                 .map(|s| (*s).to_owned())
                 .collect()
         };
