@@ -29,6 +29,17 @@ const ROUNDS: usize = 2;
 /// One operation under test, called with the thread index and call number.
 type Op = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
+/// One row pair of the table: an operation and its raw baseline, and whose
+/// latencies count.
+struct Case {
+    name: &'static str,
+    op: Op,
+    baseline_name: &'static str,
+    baseline: Op,
+    /// Only thread 0's calls are timed (thread 1 provides the load).
+    first_thread_only: bool,
+}
+
 struct Setup {
     telemetry: Telemetry,
     handle: PrometheusHandle,
@@ -116,7 +127,7 @@ fn now_secs() -> f64 {
 
 /// Latencies (ns) of `calls` calls of `op` on each of [`THREADS`] threads,
 /// while a publisher publishes and renders every 10 ms.
-fn run(setup: &Setup, op: &Op, calls: usize) -> Vec<u32> {
+fn run(setup: &Setup, op: &Op, calls: usize, first_thread_only: bool) -> Vec<u32> {
     let stop = Arc::new(AtomicBool::new(false));
     let publisher = {
         let (telemetry, handle, stop) = (
@@ -154,7 +165,15 @@ fn run(setup: &Setup, op: &Op, calls: usize) -> Vec<u32> {
         .collect();
     let mut all: Vec<u32> = workers
         .into_iter()
-        .flat_map(|w| w.join().unwrap())
+        .enumerate()
+        .flat_map(|(t, w)| {
+            let latencies = w.join().unwrap();
+            if first_thread_only && t > 0 {
+                Vec::new()
+            } else {
+                latencies
+            }
+        })
         .collect();
     stop.store(true, Ordering::Release);
     publisher.join().unwrap();
@@ -179,7 +198,7 @@ fn percentiles(sorted: &[u32]) -> [u32; 5] {
     ]
 }
 
-fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
+fn cases(s: &Setup) -> Vec<Case> {
     let t = s.telemetry.clone();
     let trades = Arc::clone(&s.trades);
     let record_trade: Op = Arc::new(move |th, i| {
@@ -247,42 +266,75 @@ fn cases(s: &Setup) -> Vec<(&'static str, Op, &'static str, Op)> {
     });
     let gauges = Arc::clone(&s.raw_gauges);
     let one_gauge: Op = Arc::new(move |_, _| gauges[4].set(black_box(2.0)));
+    // The engine's shape: one thread records equity while another records
+    // trades (thread 0 timed), against the same raw handle work.
+    let (equity, trade) = (Arc::clone(&record_equity), Arc::clone(&record_trade));
+    let equity_beside_trades: Op =
+        Arc::new(move |th, i| if th == 0 { equity(th, i) } else { trade(th, i) });
+    let (gauges, counters) = (Arc::clone(&two_gauges), Arc::clone(&ten_counters));
+    let gauges_beside_counters: Op = Arc::new(move |th, i| {
+        if th == 0 {
+            gauges(th, i)
+        } else {
+            counters(th, i)
+        }
+    });
+    let case = |name, op, baseline_name, baseline, first_thread_only| Case {
+        name,
+        op,
+        baseline_name,
+        baseline,
+        first_thread_only,
+    };
     vec![
-        (
+        case(
             "record_trade",
             record_trade,
             "10 raw counter increments",
             ten_counters,
+            false,
         ),
-        (
-            "record_equity (own clock)",
+        case(
+            "record_equity, beside a thread recording trades",
+            equity_beside_trades,
+            "2 raw gauge sets, beside 10 counter increments",
+            gauges_beside_counters,
+            true,
+        ),
+        case(
+            "record_equity (own clock), 2 threads at once",
             record_equity,
             "2 raw gauge sets",
             Arc::clone(&two_gauges),
+            false,
         ),
-        (
-            "record_equity_now",
+        case(
+            "record_equity_now, 2 threads at once",
             record_equity_now,
             "2 raw gauge sets",
             two_gauges,
+            false,
         ),
-        (
+        case(
             "record_quote",
             record_quote,
             "2 raw gauge sets",
             two_gauges_quote,
+            false,
         ),
-        (
+        case(
             "record_physics",
             record_physics,
             "6 raw gauge sets",
             six_gauges,
+            false,
         ),
-        (
+        case(
             "record_regime (unchanged)",
             record_regime,
             "1 raw gauge set",
             one_gauge,
+            false,
         ),
     ]
 }
@@ -299,11 +351,18 @@ fn main() {
     );
     println!("| operation | p50 | p99 | p99.9 | p99.99 | max |");
     println!("|---|---|---|---|---|---|");
-    for (name, op, base_name, base) in cases(&setup) {
+    for Case {
+        name,
+        op,
+        baseline_name: base_name,
+        baseline: base,
+        first_thread_only,
+    } in cases(&setup)
+    {
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
-            theirs.extend(run(&setup, &base, calls));
-            ours.extend(run(&setup, &op, calls));
+            theirs.extend(run(&setup, &base, calls, first_thread_only));
+            ours.extend(run(&setup, &op, calls, first_thread_only));
         }
         ours.sort_unstable();
         theirs.sort_unstable();

@@ -11,6 +11,12 @@ use crate::telemetry::{SampleQueue, TelemetryConfig, lock};
 /// Samples a recorder may queue before it applies them itself.
 const QUEUED_SAMPLES: usize = 256;
 
+/// Most queued samples one recording call applies: enough to keep the queue
+/// short with any number of recording threads (each call adds one), few
+/// enough that no call does more than a bounded amount of others' work.
+/// The publisher applies whatever is left.
+const APPLIED_PER_CALL: usize = 2;
+
 /// The equity curve and the way samples reach it.
 ///
 /// Samples must be applied in one order, but recorders must never wait for
@@ -76,18 +82,12 @@ impl EquityState {
             book.record(balance, equity, at);
             return;
         }
-        for _ in 0..2 {
-            let mut book = match self.book.try_lock() {
-                Ok(book) => book,
-                Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-                Err(std::sync::TryLockError::WouldBlock) => return,
-            };
-            let applied = self.apply_queued(&mut book, QUEUED_SAMPLES);
-            drop(book);
-            if applied == 0 || self.queue.queued() == 0 {
-                return;
-            }
-        }
+        let mut book = match self.book.try_lock() {
+            Ok(book) => book,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return,
+        };
+        self.apply_queued(&mut book, APPLIED_PER_CALL);
     }
 
     /// Applies up to `limit` queued samples in order; returns how many.

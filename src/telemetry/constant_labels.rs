@@ -75,6 +75,7 @@ pub(crate) fn validate_constant_label(name: &str, value: &str) -> Result<(), Lab
 /// Checks the grouping labels of a Pushgateway push: as constant labels,
 /// except that `run_id` is allowed — it is the run the batch is, the same
 /// label `velocitytrader_run_info` carries.
+#[cfg_attr(not(feature = "push"), allow(dead_code, reason = "batch mode only"))]
 pub(crate) fn validate_grouping_labels(labels: &[(String, String)]) -> Result<(), LabelError> {
     for (i, (name, value)) in labels.iter().enumerate() {
         if name == "run_id" {
