@@ -71,7 +71,11 @@
 //! | `slow-risk` | risk decisions take 30–120 ms | `VelocityTraderRiskEngineSlow` ~10 min |
 //! | `vpin` | VPIN of `EURUSD+` rises to ~0.85, above its 0.7 threshold | `VelocityTraderVpinAboveThreshold` ~5 min |
 //!
-//! `VelocityTraderTargetDown` needs no scenario: stop the example.
+//! `VelocityTraderTargetDown` needs no scenario: stop the example. A
+//! scenario that stops trading (`drawdown`, `disconnect`, `stopped`,
+//! `breaker`, `halt`, `daily-loss`) freezes the since-start statistics of its
+//! first seconds: if those trades lost, `ProfitFactorBelowOne` or
+//! `AgentLosingMoney` follow after their hour.
 
 #[path = "exporter/bars.rs"]
 mod bars;
