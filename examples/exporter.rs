@@ -27,12 +27,23 @@
 //! defaults to `backtest` here, and `--engine` is required. Needs the
 //! `push` feature.
 //!
-//! Two agents trade six symbols on three timeframes; regimes change, physics
-//! indicators move, the equity curve follows closed and open P&L, the RL
-//! learner's exploration decays, and occasional low-severity errors are
-//! logged. Time is accelerated: one return period is one second (annualised
-//! as if it were a trading day), so Sharpe, Sortino, Calmar and VaR have data
-//! within seconds.
+//! Two agents trade six symbols on three timeframes on an account of
+//! 100 000; regimes change, physics indicators move, the equity curve follows
+//! closed and open P&L, the RL learners' exploration decays while rewards,
+//! episodes and model updates come in, and occasional low-severity errors are
+//! logged. Every signal goes through a simulated risk engine (a decision and
+//! its latency; limits, budget, score, exposure per symbol, a breaker that
+//! trips on a short spread spike every 30 minutes from minute 10, never for
+//! long enough to alert) and every approved one becomes an order (about 2 %
+//! rejected, 3 % cancelled, fills in 20–100 ms, 0.1 % beyond 500 ms, with
+//! slippage and spread). Bars per symbol and timeframe follow the prices
+//! after a warm-up of 30 historical bars (so ATR(14) and volatility exist
+//! from the start), with VPIN and spread stress against their thresholds; a
+//! run (`start_run`), its session, phase, instance switches and
+//! primary-instance share complete the picture. Time is accelerated: one
+//! return period is one second (annualised as if it were a trading day) and
+//! a one-minute bar completes every second, so Sharpe, Sortino, Calmar and
+//! VaR have data within seconds.
 //!
 //! By default (`--scenario calm`) the engine is healthy and no alert of
 //! `alerts/velocitytrader.rules.yml` fires (only the always-firing
@@ -48,19 +59,46 @@
 //! | `stale` | ticks flow, last trade closed 5 h ago | `VelocityTraderNoRecentTrades` ~15 min |
 //! | `errors` | high and critical errors every second | `VelocityTraderCriticalErrors` at once, `VelocityTraderHighErrorRate` ~5 min |
 //! | `slow-db` | database queries take ~1 s | `VelocityTraderSlowDatabase` ~10 min |
-//! | `losing` | win rate ~27 %, small amounts | `VelocityTraderLowWinRate` ~30 min; `ProfitFactorBelowOne`, `AgentUnderperforming`, `AgentLosingMoney` ~1 h |
+//! | `losing` | win rate ~27 %, small amounts (~1.2 a second lost) | `VelocityTraderLowWinRate` ~30 min; `ProfitFactorBelowOne`, `AgentUnderperforming`, `AgentLosingMoney` ~1 h; the daily loss limit notices too: `DailyLossLimitNear` ~23 min, `DailyLossLimitReached` and then `TradingHalted` ~28 min |
 //! | `rl-stuck` | ε stuck at 0.9, confidence 0.2 | `VelocityTraderRLLowModelConfidence` ~32 min, `VelocityTraderRLHighExploration` ~70 min |
 //! | `overflow` | symbols beyond the cardinality limit | `VelocityTraderLabelOverflow` at once |
 //! | `rejected` | non-finite values refused by the recorders | `VelocityTraderRejectedEvents` ~15 min |
+//! | `breaker` | the circuit breaker trips (volatility) and stays tripped; no trading | `VelocityTraderCircuitBreakerTripped` ~1 min |
+//! | `halt` | an operator halts trading | `VelocityTraderTradingHalted` ~1 min |
+//! | `daily-loss` | agents lose ~300 a second until the daily loss limit (2 000); the engine then trips its breaker and halts until the trading day ends | `VelocityTraderDailyLossLimitReached` at once (`LimitNear` inhibited), `VelocityTraderTradingHalted` ~1 min (`CircuitBreakerTripped` inhibited) |
+//! | `rejects` | the broker rejects ~30 % of orders | `VelocityTraderOrderRejectRatioHigh` ~5 min |
+//! | `slow-fills` | ~20 % of fills take 0.6–2 s (objective: 99 % within 500 ms) | `VelocityTraderFillLatencyBudgetBurnFast` ~2 min (`BurnSlow` ~15 min, inhibited) |
+//! | `slow-risk` | risk decisions take 30–120 ms | `VelocityTraderRiskEngineSlow` ~10 min |
+//! | `vpin` | VPIN of `EURUSD+` rises to ~0.85, above its 0.7 threshold | `VelocityTraderVpinAboveThreshold` ~5 min |
 //!
-//! `VelocityTraderTargetDown` needs no scenario: stop the example.
+//! `VelocityTraderTargetDown` needs no scenario: stop the example. A
+//! scenario that stops trading (`drawdown`, `disconnect`, `stopped`,
+//! `breaker`, `halt`, `daily-loss`) freezes the since-start statistics of its
+//! first seconds: if those trades lost, `ProfitFactorBelowOne` or
+//! `AgentLosingMoney` follow after their hour.
 
+#[path = "exporter/bars.rs"]
+mod bars;
 #[path = "exporter/batch.rs"]
 mod batch;
+#[path = "exporter/desk.rs"]
+mod desk;
+#[path = "exporter/faults.rs"]
+mod faults;
+#[path = "exporter/learner.rs"]
+mod learner;
+#[path = "exporter/market.rs"]
+mod market;
 #[path = "exporter/options.rs"]
 mod options;
+#[path = "exporter/orders.rs"]
+mod orders;
+#[path = "exporter/rewards.rs"]
+mod rewards;
 #[path = "exporter/rng.rs"]
 mod rng;
+#[path = "exporter/run.rs"]
+mod run;
 #[path = "exporter/scenario.rs"]
 mod scenario;
 #[path = "exporter/simulation.rs"]
@@ -118,12 +156,13 @@ fn serve(options: &Options) -> ExitCode {
             options.scenario.name()
         );
     }
-    match simulation::simulate(
-        exporter.telemetry(),
-        options.duration,
-        options.scenario,
-        engine_name(options),
-    ) {
+    let plan = simulation::Plan {
+        duration: options.duration,
+        scenario: options.scenario,
+        engine: engine_name(options),
+        run_id: None,
+    };
+    match simulation::simulate(exporter.telemetry(), &plan) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("simulation: {error}");

@@ -212,6 +212,80 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
         "warning",
         &["velocitytrader_errors_critical_total"],
     );
+    // Risk engine, execution and market stress (issue 12).
+    expect(
+        "VelocityTraderTradingHalted",
+        "critical",
+        &["velocitytrader_trading_halted{mode!=\"backtest\"}==1"],
+    );
+    expect(
+        "VelocityTraderCircuitBreakerTripped",
+        "warning",
+        &["velocitytrader_circuit_breaker_active{mode!=\"backtest\"}==1"],
+    );
+    expect(
+        "VelocityTraderDailyLossLimitReached",
+        "critical",
+        &["velocitytrader_daily_loss_limit_used{mode!=\"backtest\"}>=100"],
+    );
+    expect(
+        "VelocityTraderDailyLossLimitNear",
+        "warning",
+        &["velocitytrader_daily_loss_limit_used{mode!=\"backtest\"}>=80"],
+    );
+    expect(
+        "VelocityTraderOrderRejectRatioHigh",
+        "warning",
+        &[
+            "velocitytrader:order_reject_ratio_15m:ratio{mode!=\"backtest\"}>0.1",
+            "velocitytrader:orders_submitted_15m:count{mode!=\"backtest\"}>=20",
+        ],
+    );
+    // Multi-window burn rates against 99 % of fills within 500 ms.
+    expect(
+        "VelocityTraderFillLatencyBudgetBurnFast",
+        "critical",
+        &[
+            "velocitytrader:order_fills_slow_1h:ratio{mode!=\"backtest\"}/0.01>14.4",
+            "velocitytrader:order_fills_slow_5m:ratio{mode!=\"backtest\"}/0.01>14.4",
+        ],
+    );
+    expect(
+        "VelocityTraderFillLatencyBudgetBurnSlow",
+        "warning",
+        &[
+            "velocitytrader:order_fills_slow_6h:ratio{mode!=\"backtest\"}/0.01>6",
+            "velocitytrader:order_fills_slow_30m:ratio{mode!=\"backtest\"}/0.01>6",
+        ],
+    );
+    for window in ["5m", "30m", "1h", "6h"] {
+        let record = all
+            .iter()
+            .find(|r| {
+                r.record.as_deref()
+                    == Some(&format!("velocitytrader:order_fills_slow_{window}:ratio"))
+            })
+            .unwrap_or_else(|| panic!("no slow-fill ratio over {window}"));
+        let compact: String = record.expr.split_whitespace().collect();
+        assert!(
+            compact.contains(&format!("bucket{{le=\"0.5\"}}[{window}]"))
+                && compact.contains(&format!("_count[{window}])>0)")),
+            "{window}: `{}` is not the share of fills slower than 500 ms",
+            record.expr
+        );
+    }
+    expect(
+        "VelocityTraderRiskEngineSlow",
+        "warning",
+        &["velocitytrader:risk_decision_duration_seconds:p99_5m{mode!=\"backtest\"}>0.025"],
+    );
+    expect(
+        "VelocityTraderVpinAboveThreshold",
+        "warning",
+        &[
+            "velocitytrader_vpin{mode!=\"backtest\"}>velocitytrader_vpin_threshold{mode!=\"backtest\"}",
+        ],
+    );
     // liveness never comes from a value the engine reports about itself:
     // from `up`, or from whether an engine's series arrive at all.
     for r in all
@@ -279,9 +353,16 @@ fn every_alert_has_unit_tests_firing_and_not_firing() {
 /// must also require the target to be up.
 #[test]
 fn windowed_engine_alerts_resolve_when_the_target_is_down() {
-    let windowed_records = ["_1h:", "_24h:", ":rate5m", "_5m"];
+    let all = rules();
+    // Recording rules over a range (rate, increase, a quantile of a rate).
+    let windowed_records: Vec<String> = all
+        .iter()
+        .filter(|r| r.expr.contains('['))
+        .filter_map(|r| r.record.clone())
+        .collect();
+    assert!(windowed_records.len() >= 15, "{windowed_records:?}");
     let mut checked = 0;
-    for rule in rules() {
+    for rule in all {
         let Some(name) = rule.alert else { continue };
         // Liveness alerts are about the target or its series being gone.
         if rule
@@ -293,8 +374,10 @@ fn windowed_engine_alerts_resolve_when_the_target_is_down() {
         }
         let compact: String = rule.expr.split_whitespace().collect();
         let engine = compact.contains("velocitytrader");
-        let windowed =
-            compact.contains("[") || windowed_records.iter().any(|w| compact.contains(w));
+        let windowed = compact.contains('[')
+            || windowed_records
+                .iter()
+                .any(|w| compact.contains(w.as_str()));
         if engine && windowed {
             checked += 1;
             assert!(
@@ -304,7 +387,7 @@ fn windowed_engine_alerts_resolve_when_the_target_is_down() {
             );
         }
     }
-    assert!(checked >= 8, "only {checked} windowed alerts found");
+    assert!(checked >= 12, "only {checked} windowed alerts found");
 }
 
 #[test]

@@ -276,3 +276,49 @@ fn dashboards_are_structurally_sound() {
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+/// A panel repeated per value of a variable (per symbol, per agent) names
+/// the value in its title, repeats across a line of its own (its copies
+/// take the whole width, so they must overlap nothing), and repeats by a
+/// multi-value variable its queries filter by.
+#[test]
+fn repeated_panels_have_a_line_of_their_own() {
+    let mut repeated = 0;
+    for (path, dash) in dashboards() {
+        let panels = all_panels(&dash);
+        for p in panels.iter().filter(|p| p["repeat"].is_string()) {
+            repeated += 1;
+            let var = p["repeat"].as_str().unwrap();
+            let title = p["title"].as_str().unwrap_or_default();
+            assert!(title.contains(&format!("${var}")), "{path} `{title}`");
+            assert_eq!(p["repeatDirection"], "h", "{path} `{title}`");
+            assert!(p["maxPerRow"].as_u64().is_some(), "{path} `{title}`");
+            let filter = format!("=~\"${var}\"");
+            for t in p["targets"].as_array().unwrap() {
+                assert!(
+                    t["expr"].as_str().unwrap().contains(&filter),
+                    "{path} `{title}`: a query not filtered by ${var}"
+                );
+            }
+            let (y, h) = (
+                p["gridPos"]["y"].as_u64().unwrap(),
+                p["gridPos"]["h"].as_u64().unwrap(),
+            );
+            for other in &panels {
+                if other["id"] == p["id"] {
+                    continue;
+                }
+                let (oy, oh) = (
+                    other["gridPos"]["y"].as_u64().unwrap(),
+                    other["gridPos"]["h"].as_u64().unwrap(),
+                );
+                assert!(
+                    oy + oh <= y || y + h <= oy,
+                    "{path} `{title}` shares its line with `{}`",
+                    other["title"]
+                );
+            }
+        }
+    }
+    assert!(repeated >= 2, "only {repeated} repeated panels");
+}

@@ -148,7 +148,6 @@ fn every_dashboard_expression_parses_and_uses_catalogue_series_and_labels() {
 }
 
 #[test]
-#[ignore = "until the advanced dashboards ship (issue 12)"]
 fn dashboards_and_rules_cover_the_whole_catalogue() {
     let mut used = BTreeSet::new();
     let mut note = |expr: &Expr| {
@@ -173,4 +172,20 @@ fn dashboards_and_rules_cover_the_whole_catalogue() {
         .filter(|n| !used.contains(*n))
         .collect();
     assert!(missing.is_empty(), "series shown nowhere: {missing:?}");
+}
+
+#[test]
+fn gauges_read_with_rate_are_documented_as_never_falling() {
+    for name in MONOTONIC_GAUGES {
+        let def = catalogue::METRICS
+            .iter()
+            .find(|m| m.name == *name)
+            .unwrap_or_else(|| panic!("{name} is not in the catalogue"));
+        assert_eq!(def.kind, MetricKind::Gauge, "{name}");
+        assert!(
+            def.help.contains("never falls") && def.help.contains("use rate()"),
+            "{name}: its help does not say to read it with rate(): {}",
+            def.help
+        );
+    }
 }

@@ -222,7 +222,13 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
 
     // Let rates, increases and the rules' windows fill, then require data.
     let mut pending = queries();
-    assert!(pending.len() > 150, "only {} queries", pending.len());
+    assert!(pending.len() > 350, "only {} queries", pending.len());
+    // All ten dashboards and the Fleet Overview are among them.
+    let dashboards: std::collections::BTreeSet<&str> = pending
+        .iter()
+        .filter_map(|(what, _, _)| what.split_once(".json").map(|(path, _)| path))
+        .collect();
+    assert_eq!(dashboards.len(), 11, "{dashboards:?}");
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         pending.retain(|(_, promql, label)| match query(prometheus_port, promql) {

@@ -47,10 +47,16 @@ use fleet_queries::{Check, Subject, all_checks};
 use webhook::Webhook;
 
 /// Queries a pushed backtest cannot answer, and why.
-const NOT_FOR_BACKTESTS: [(&str, &str); 1] = [(
-    "Scrape target",
-    "a pushed run is not a scrape target: no `up` of its own",
-)];
+const NOT_FOR_BACKTESTS: [(&str, &str); 2] = [
+    (
+        "Scrape target",
+        "a pushed run is not a scrape target: no `up` of its own",
+    ),
+    (
+        "Rejects by reason",
+        "a rejection reason's counter appears with its first rejection, and a four-second backtest (about 25 orders, 2 % rejected) may have none",
+    ),
+];
 
 /// Panels empty by design while every engine reports.
 const EMPTY_WHEN_HEALTHY: [&str; 1] = ["Missing engines"];

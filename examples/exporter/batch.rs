@@ -43,12 +43,14 @@ fn backtest(
         target = target.every(every);
     }
     let run = crate::builder(options)?.build_push(target)?;
-    crate::simulation::simulate(
-        run.telemetry(),
-        Some(options.duration.unwrap_or(DEFAULT_BACKTEST)),
-        options.scenario,
-        crate::engine_name(options),
-    )?;
+    let plan = crate::simulation::Plan {
+        duration: Some(options.duration.unwrap_or(DEFAULT_BACKTEST)),
+        scenario: options.scenario,
+        engine: crate::engine_name(options),
+        // The run is the batch: the same id as its grouping key.
+        run_id: Some(&push.run_id),
+    };
+    crate::simulation::simulate(run.telemetry(), &plan)?;
     // The final state, as the final push will carry it.
     let exposition = run.exporter().render();
     let trades = exposition

@@ -39,12 +39,17 @@ impl Rng {
     }
 
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
+    }
+
+    /// A uniform index below `len` (which must not be 0).
+    pub fn index(&mut self, len: usize) -> usize {
         #[allow(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
             clippy::cast_precision_loss
         )]
-        let i = (self.next_f64() * items.len() as f64) as usize;
-        items[i.min(items.len() - 1)]
+        let i = (self.next_f64() * len as f64) as usize;
+        i.min(len - 1)
     }
 }

@@ -33,10 +33,25 @@ pub enum Scenario {
     Overflow,
     /// Non-finite values the recorders refuse.
     Rejected,
+    /// The circuit breaker trips (volatility) and stays tripped.
+    Breaker,
+    /// An operator halts trading.
+    Halt,
+    /// Agents lose fast until the daily loss limit; the engine then trips
+    /// its breaker and halts for the rest of the trading day.
+    DailyLoss,
+    /// The broker rejects about 30 % of orders.
+    Rejects,
+    /// About 20 % of fills take longer than the 500 ms objective.
+    SlowFills,
+    /// Risk decisions take 30–120 ms.
+    SlowRisk,
+    /// One symbol's VPIN rises above the engine's threshold.
+    Vpin,
 }
 
 /// Name, the alert it demonstrates, and after how long it fires.
-pub const SCENARIOS: [(Scenario, &str, &str); 11] = [
+pub const SCENARIOS: [(Scenario, &str, &str); 18] = [
     (
         Scenario::Calm,
         "calm",
@@ -75,7 +90,7 @@ pub const SCENARIOS: [(Scenario, &str, &str); 11] = [
     (
         Scenario::Losing,
         "losing",
-        "VelocityTraderLowWinRate after ~30 min; ProfitFactorBelowOne, AgentUnderperforming, AgentLosingMoney after ~1 h",
+        "VelocityTraderLowWinRate after ~30 min; ProfitFactorBelowOne, AgentUnderperforming, AgentLosingMoney after ~1 h; DailyLossLimitNear ~23 min, DailyLossLimitReached and TradingHalted ~28 min",
     ),
     (
         Scenario::RlStuck,
@@ -91,6 +106,41 @@ pub const SCENARIOS: [(Scenario, &str, &str); 11] = [
         Scenario::Rejected,
         "rejected",
         "VelocityTraderRejectedEvents after ~15 min",
+    ),
+    (
+        Scenario::Breaker,
+        "breaker",
+        "VelocityTraderCircuitBreakerTripped after ~1 min",
+    ),
+    (
+        Scenario::Halt,
+        "halt",
+        "VelocityTraderTradingHalted after ~1 min",
+    ),
+    (
+        Scenario::DailyLoss,
+        "daily-loss",
+        "VelocityTraderDailyLossLimitReached at once (LimitNear ~1 min, inhibited), then TradingHalted after ~1 min (CircuitBreakerTripped inhibited)",
+    ),
+    (
+        Scenario::Rejects,
+        "rejects",
+        "VelocityTraderOrderRejectRatioHigh after ~5 min",
+    ),
+    (
+        Scenario::SlowFills,
+        "slow-fills",
+        "VelocityTraderFillLatencyBudgetBurnFast after ~2 min (BurnSlow ~15 min, inhibited)",
+    ),
+    (
+        Scenario::SlowRisk,
+        "slow-risk",
+        "VelocityTraderRiskEngineSlow after ~10 min",
+    ),
+    (
+        Scenario::Vpin,
+        "vpin",
+        "VelocityTraderVpinAboveThreshold after ~5 min",
     ),
 ];
 
@@ -120,8 +170,9 @@ impl Scenario {
             .collect()
     }
 
-    /// Whether agents close trades (a disconnected, stopped, stale or
-    /// crashed-equity engine does not).
+    /// Whether agents close trades and send orders (a disconnected,
+    /// stopped, stale or crashed-equity engine does not; nor does one whose
+    /// risk engine stops trading, which the risk desk decides).
     pub fn trades(self, faulty: bool) -> bool {
         !(faulty
             && matches!(
@@ -138,9 +189,11 @@ impl Scenario {
 
     /// An agent's edge (mean pnl in standard deviations) and the size of a
     /// trade's pnl, in account currency.
-    pub fn edge_and_size(self, base_edge: f64) -> (f64, f64) {
+    pub fn edge_and_size(self, base_edge: f64, faulty: bool) -> (f64, f64) {
         match self {
             Scenario::Losing => (-0.6, 0.4),
+            // About −300 a second: the daily loss limit within seconds.
+            Scenario::DailyLoss if faulty => (-1.5, 40.0),
             _ => (base_edge, 40.0),
         }
     }

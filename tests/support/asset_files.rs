@@ -8,13 +8,18 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 use velocity_metrics::assets::{self};
 
-pub const UIDS: [&str; 6] = [
+pub const UIDS: [&str; 11] = [
     "velocitytrader-performance",
     "velocitytrader-agents",
     "velocitytrader-physics",
     "velocitytrader-risk",
     "velocitytrader-system",
     "velocitytrader-fleet",
+    "portfolio-risk-overview",
+    "instrument-physics-view",
+    "agent-performance-rl",
+    "risk-engine-circuit",
+    "run-control-meta",
 ];
 /// Labels Prometheus or the exporter's global labels add to every series:
 /// the target's, and the fleet identity labels (`engine`, `account`, `mode`;
