@@ -14,9 +14,9 @@ use std::time::Instant;
 
 pub(crate) use config::trading_day;
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
-pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
 #[cfg(feature = "push")]
 pub(crate) use constant_labels::validate_grouping_labels;
+pub use constant_labels::{MAX_CONSTANT_LABEL_BYTES, RESERVED_LABEL_NAMES};
 pub(crate) use constant_labels::{validate_constant_labels, validate_constant_value};
 pub(crate) use indexed::IndexedHandles;
 pub use publish::PublisherGuard;

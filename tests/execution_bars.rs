@@ -65,10 +65,16 @@ fn order_outcomes_latency_slippage_and_spread() {
         ),
         Some(1.0)
     );
+    let reasons = s.find("velocitytrader_orders_rejected_total", &e);
     assert_eq!(
-        s.find("velocitytrader_orders_rejected_total", &e).len(),
-        1,
-        "only reasons that happened have a series"
+        reasons.len(),
+        7,
+        "every reason at 0 from the first order event"
+    );
+    assert_eq!(
+        reasons.iter().map(|x| x.value).sum::<f64>(),
+        1.0,
+        "one rejection in all"
     );
     // A symbol's first order event registers its outcome counters at 0.
     assert_eq!(

@@ -446,3 +446,32 @@ fn process_cpu_and_memory_for_an_engine_only() {
             .is_empty()
     );
 }
+
+#[test]
+fn an_engines_agents_have_instance_switches_at_zero_before_the_first_switch() {
+    let recorder =
+        std::sync::Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
+    let handle = recorder.handle();
+    let t = velocity_metrics::Telemetry::builder().build_with_recorder(recorder);
+    t.record_signal(velocity_metrics::Agent::SNIPER);
+    t.publish();
+    let s = exposition::parse(&handle.render()).unwrap();
+    assert_eq!(
+        s.value(
+            "velocitytrader_instance_switches_total",
+            &[("agent", "sniper")]
+        ),
+        Some(0.0),
+        "present at 0, so increase() sees the first switch"
+    );
+    t.record_instance_switch(velocity_metrics::Agent::SNIPER);
+    t.publish();
+    let s = exposition::parse(&handle.render()).unwrap();
+    assert_eq!(
+        s.value(
+            "velocitytrader_instance_switches_total",
+            &[("agent", "sniper")]
+        ),
+        Some(1.0)
+    );
+}

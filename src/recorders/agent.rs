@@ -90,6 +90,9 @@ impl Telemetry {
         inner.agent_live.with(
             slot.index,
             || {
+                if inner.config.role == Role::Engine {
+                    self.with_switch_counter(slot.index, |_| ());
+                }
                 AgentHandles::new(
                     &inner.sink,
                     inner.agents.label(slot.index),

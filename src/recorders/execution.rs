@@ -6,17 +6,18 @@ use metrics::Counter;
 use crate::catalogue as cat;
 use crate::error::RecordError;
 use crate::model::{Fill, OrderRejectReason, Symbol};
-use crate::telemetry::{LazyCounter, LazyGauge, LazyHistogram, Sink, Telemetry};
+use crate::telemetry::{LazyGauge, LazyHistogram, Sink, Telemetry};
 
-/// Handles of one symbol's orders. The four outcome counters exist at 0 from
-/// the symbol's first order event, so ratios such as rejected / submitted
-/// are defined at once; each rejection reason appears on its first use.
+/// Handles of one symbol's orders. The outcome counters (every rejection
+/// reason included) exist at 0 from the symbol's first order event, so
+/// ratios such as rejected / submitted are defined at once and `increase()`
+/// sees the first rejection of each reason.
 pub(crate) struct OrderHandles {
     submitted: Counter,
     filled: Counter,
     partially_filled: Counter,
     cancelled: Counter,
-    rejected: [LazyCounter; OrderRejectReason::ALL.len()],
+    rejected: [Counter; OrderRejectReason::ALL.len()],
     slippage: LazyHistogram,
     fill_spread: LazyGauge,
 }
@@ -31,7 +32,7 @@ impl OrderHandles {
             cancelled: sink.counter(&cat::ORDERS_CANCELLED_TOTAL, &l),
             rejected: std::array::from_fn(|i| {
                 let reason = OrderRejectReason::ALL[i].as_str();
-                LazyCounter::new(sink, &cat::ORDERS_REJECTED_TOTAL, &[symbol, reason])
+                sink.counter(&cat::ORDERS_REJECTED_TOTAL, &[symbol, reason])
             }),
             slippage: LazyHistogram::new(sink, &cat::ORDER_SLIPPAGE, &l),
             fill_spread: LazyGauge::new(sink, &cat::ORDER_FILL_SPREAD, &l),
@@ -108,8 +109,8 @@ impl Telemetry {
 
     /// Counts one order for `symbol` rejected for `reason`.
     pub fn record_order_rejected(&self, symbol: Symbol, reason: OrderRejectReason) {
-        self.with_orders(symbol, |sink, h, _| {
-            h.rejected[reason.index()].increment(sink, 1);
+        self.with_orders(symbol, |_, h, _| {
+            h.rejected[reason.index()].increment(1);
         });
     }
 }

@@ -137,19 +137,26 @@ impl Telemetry {
     }
 
     /// Counts one switch of `agent`'s live model instance (beyond the agent
-    /// cardinality limit, under `__overflow__`).
+    /// cardinality limit, under `__overflow__`). An engine's agents have the
+    /// series at 0 from their first signal, position or learner report, so
+    /// `increase()` sees the first switch.
     pub fn record_instance_switch(&self, agent: Agent) {
+        let slot = self.inner.agents.resolve(agent.value());
+        self.with_switch_counter(slot.index, |counter| counter.increment(1));
+    }
+
+    /// Runs `f` on the instance-switch counter of agent slot `index`,
+    /// registering it (at 0) first.
+    pub(crate) fn with_switch_counter(&self, index: usize, f: impl FnOnce(&Counter)) {
         let inner = &*self.inner;
-        let slot = inner.agents.resolve(agent.value());
         inner.run_control.switches.with(
-            slot.index,
+            index,
             || {
-                inner.sink.counter(
-                    &cat::INSTANCE_SWITCHES_TOTAL,
-                    &[inner.agents.label(slot.index)],
-                )
+                inner
+                    .sink
+                    .counter(&cat::INSTANCE_SWITCHES_TOTAL, &[inner.agents.label(index)])
             },
-            |counter| counter.increment(1),
+            f,
         );
     }
 
