@@ -9,13 +9,16 @@ use super::risk::EquityBook;
 use crate::telemetry::{SampleQueue, TelemetryConfig, lock};
 
 /// Samples a recorder may queue before it applies them itself.
-const QUEUED_SAMPLES: usize = 256;
+const QUEUED_SAMPLES: usize = 1024;
 
 /// Most queued samples one recording call applies: enough to keep the queue
 /// short with any number of recording threads (each call adds one), few
 /// enough that no call does more than a bounded amount of others' work.
 /// The publisher applies whatever is left.
-const APPLIED_PER_CALL: usize = 2;
+const APPLIED_PER_CALL: usize = 4;
+
+/// Samples a recording call applies to make room in a full queue.
+const APPLIED_WHEN_FULL: usize = 16;
 
 /// The equity curve and the way samples reach it.
 ///
@@ -71,16 +74,16 @@ impl EquityState {
         }
     }
 
-    /// Queues a checked sample and applies the queue if nobody else is.
+    /// Queues a checked sample and, if nobody else is applying, applies a
+    /// few queued samples (more than one: the queue then shrinks faster than
+    /// recording calls fill it, whatever the number of threads).
     pub(super) fn submit(&self, balance: f64, equity: f64, at: f64) {
         let sample = [balance.to_bits(), equity.to_bits(), at.to_bits()];
-        if !self.queue.push(sample) {
-            // Full: whoever holds the book is applying; wait for it, then
-            // apply everything queued before this sample.
+        while !self.queue.push(sample) {
+            // Full (the holder of the book was descheduled, or the publisher
+            // is reading): wait for the book, make room, queue behind.
             let mut book = lock(&self.book);
-            self.apply_queued(&mut book, usize::MAX);
-            book.record(balance, equity, at);
-            return;
+            self.apply_queued(&mut book, APPLIED_WHEN_FULL);
         }
         let mut book = match self.book.try_lock() {
             Ok(book) => book,

@@ -22,9 +22,6 @@ fn is_behind(sequence: usize, position: usize) -> bool {
 /// Words in one sample.
 pub(crate) const WORDS: usize = 3;
 
-/// One cell on its own cache line, so producers writing neighbouring cells
-/// do not invalidate each other's lines.
-#[repr(align(64))]
 struct Cell {
     sequence: AtomicUsize,
     payload: [AtomicU64; WORDS],
