@@ -49,8 +49,11 @@ fn unpack(word: u128) -> Streaks {
     }
 }
 
-/// The process-wide order of trade outcomes, reduced to streaks.
+/// The process-wide order of trade outcomes, reduced to streaks. On cache
+/// lines of its own: every trade swaps it, and nothing a recorder only reads
+/// may share its line.
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub(crate) struct StreakCell {
     word: AtomicU128,
 }
