@@ -39,35 +39,7 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
 
 /// Builds the example with this test's features; returns its path.
 fn example_binary() -> PathBuf {
-    let features = if cfg!(feature = "sqlite") {
-        "exporter,sqlite"
-    } else {
-        "exporter"
-    };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--features",
-            features,
-            "--example",
-            "exporter",
-        ])
-        .current_dir(root())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the example failed");
-    // target/<profile>/deps/<this test> → target/<profile>/examples/exporter
-    let exe = std::env::current_exe().unwrap();
-    let binary = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/exporter");
-    assert!(binary.exists(), "{} missing", binary.display());
-    binary
+    net::build_example("exporter")
 }
 
 fn exporter(binary: &Path, port: u16, scenario: &str) -> ChildGroup {

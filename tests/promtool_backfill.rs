@@ -13,6 +13,8 @@
 #[path = "support/engine_db.rs"]
 mod engine_db;
 
+#[path = "support/history_readback.rs"]
+mod history_readback;
 #[path = "common/net.rs"]
 mod net;
 
@@ -20,35 +22,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use net::{ChildGroup, free_port, get, url_encode};
+use net::{ChildGroup, free_port, get};
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
 
 const STEP_SECS: f64 = 60.0;
-
-/// The value of an instant query at `time`, as Prometheus returns it.
-fn query(port: u16, promql: &str, time: f64) -> f64 {
-    let path = format!("/api/v1/query?query={}&time={time}", url_encode(promql));
-    let (status, body) = get(port, &path).unwrap();
-    assert_eq!(status, 200, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let result = &json["data"]["result"];
-    assert_eq!(
-        result.as_array().map(Vec::len),
-        Some(1),
-        "{promql} at {time}: {body}"
-    );
-    result[0]["value"][1].as_str().unwrap().parse().unwrap()
-}
-
-/// The sample of `series` at `time` in the exported file.
-fn exported(text: &str, series: &str, time: f64) -> f64 {
-    let suffix = format!(" {time}");
-    let line = text
-        .lines()
-        .find(|l| l.starts_with(&format!("{series} ")) && l.ends_with(&suffix))
-        .unwrap_or_else(|| panic!("no {series} sample at {time}"));
-    line.split(' ').nth(1).unwrap().parse().unwrap()
-}
 
 /// Starts Prometheus (Debian package `prometheus`) on the blocks in `data`.
 fn start_prometheus(data: &Path, config: &Path, port: u16) -> ChildGroup {
@@ -120,9 +97,12 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
         .filter(|r| r.timestamp <= at)
         .filter_map(engine_db::expected_trade)
         .count();
-    let trades = query(port, "velocitytrader_trades_total", at);
+    let trades = history_readback::query_at(port, "velocitytrader_trades_total", at);
     assert_eq!(trades, trades_by_then as f64, "trades closed by {at}");
-    assert_eq!(trades, exported(&text, "velocitytrader_trades_total", at));
+    assert_eq!(
+        trades,
+        history_readback::exported(&text, "velocitytrader_trades_total", at)
+    );
     // The cumulative reward by then: the sum of the immediate rewards, in
     // replay order, as the reader adds them.
     let reward_by_then = rewards
@@ -133,7 +113,7 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
         .fold(0.0, |sum, (_, reward, ..)| sum + reward);
     let cumulative = "velocitytrader_agent_cumulative_reward{agent=\"sniper\"}";
     assert_eq!(
-        query(port, cumulative, at).to_bits(),
+        history_readback::query_at(port, cumulative, at).to_bits(),
         reward_by_then.to_bits(),
         "cumulative reward by {at}"
     );
@@ -146,15 +126,15 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
         "velocitytrader_rl_q_value{agent=\"berserker\"}",
         "velocitytrader_rl_exploration_rate{agent=\"sniper\"}",
     ] {
-        let value = query(port, series, at);
+        let value = history_readback::query_at(port, series, at);
         assert_eq!(
             value.to_bits(),
-            exported(&text, series, at).to_bits(),
+            history_readback::exported(&text, series, at).to_bits(),
             "{series} at {at}"
         );
     }
     assert_eq!(
-        query(port, "velocitytrader_trades_total", last),
+        history_readback::query_at(port, "velocitytrader_trades_total", last),
         report.replay.trades_recorded() as f64
     );
 }

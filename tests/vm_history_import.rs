@@ -12,6 +12,8 @@
 
 #[path = "support/engine_db.rs"]
 mod engine_db;
+#[path = "support/history_readback.rs"]
+mod history_readback;
 #[path = "common/net.rs"]
 mod net;
 
@@ -25,31 +27,6 @@ const STEP_SECS: f64 = 60.0;
 /// What the README's import command adds: the target and identity labels.
 const EXTRA_LABELS: &str = "extra_label=job=velocitytrader&extra_label=instance=history\
     &extra_label=engine=ams-01&extra_label=account=acc-1&extra_label=mode=live";
-
-/// The value VictoriaMetrics answers for `promql` at `time`.
-fn query(port: u16, promql: &str, time: f64) -> f64 {
-    let path = format!("/api/v1/query?query={}&time={time}", url_encode(promql));
-    let (status, body) = get(port, &path).unwrap();
-    assert_eq!(status, 200, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let result = &json["data"]["result"];
-    assert_eq!(
-        result.as_array().map(Vec::len),
-        Some(1),
-        "{promql} at {time}: {body}"
-    );
-    result[0]["value"][1].as_str().unwrap().parse().unwrap()
-}
-
-/// The sample of `series` at `time` in the exported file.
-fn exported(text: &str, series: &str, time: f64) -> f64 {
-    let suffix = format!(" {time}");
-    let line = text
-        .lines()
-        .find(|l| l.starts_with(&format!("{series} ")) && l.ends_with(&suffix))
-        .unwrap_or_else(|| panic!("no {series} sample at {time}"));
-    line.split(' ').nth(1).unwrap().parse().unwrap()
-}
 
 /// With the identity labels the import adds, in the selector.
 fn labelled(series: &str) -> String {
@@ -147,7 +124,7 @@ fn the_openmetrics_history_imports_into_victoriametrics_as_is() {
         .filter(|r| r.timestamp <= at)
         .filter_map(engine_db::expected_trade)
         .count();
-    let trades = query(port, &labelled("velocitytrader_trades_total"), at);
+    let trades = history_readback::query_at(port, &labelled("velocitytrader_trades_total"), at);
     assert_eq!(trades, trades_by_then as f64, "trades closed by {at}");
     for series in [
         "velocitytrader_pnl_total",
@@ -156,15 +133,15 @@ fn the_openmetrics_history_imports_into_victoriametrics_as_is() {
         "velocitytrader_agent_trades_total{agent=\"sniper\"}",
         "velocitytrader_symbol_pnl{symbol=\"EURUSD+\"}",
     ] {
-        let value = query(port, &labelled(series), at);
-        let expected = exported(&text, series, at);
+        let value = history_readback::query_at(port, &labelled(series), at);
+        let expected = history_readback::exported(&text, series, at);
         assert!(
             (value - expected).abs() <= expected.abs() * 1e-12,
             "{series} at {at}: {value} in VictoriaMetrics, {expected} in the file"
         );
     }
     assert_eq!(
-        query(port, &labelled("velocitytrader_trades_total"), last),
+        history_readback::query_at(port, &labelled("velocitytrader_trades_total"), last),
         report.replay.trades_recorded() as f64
     );
 }

@@ -27,36 +27,7 @@ pub fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool
 
 /// Builds the example exporter with this test's features; returns its path.
 pub fn example_binary() -> PathBuf {
-    let features = match (cfg!(feature = "push"), cfg!(feature = "sqlite")) {
-        (true, true) => "exporter,push,sqlite",
-        (true, false) => "exporter,push",
-        (false, true) => "exporter,sqlite",
-        (false, false) => "exporter",
-    };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--features",
-            features,
-            "--example",
-            "exporter",
-        ])
-        .current_dir(root())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the example failed");
-    // target/<profile>/deps/<this test> → target/<profile>/examples/exporter
-    let exe = std::env::current_exe().unwrap();
-    let binary = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/exporter");
-    assert!(binary.exists(), "{} missing", binary.display());
-    binary
+    super::net::build_example("exporter")
 }
 
 /// An instant query on a Prometheus-compatible API at 127.0.0.1:`port`.

@@ -120,11 +120,9 @@ impl Drop for ChildGroup {
     }
 }
 
-/// `cargo run --example NAME -- ARGS` in the crate's directory, with the
-/// features of this test build (so cargo reuses what it built), as a child
-/// group that ends with the returned value. Output is discarded.
-pub fn spawn_example(name: &str, args: &[&str]) -> ChildGroup {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+/// The features of this test build, for building examples the same way
+/// (so cargo reuses what it built).
+pub fn example_features() -> String {
     let mut features = vec!["exporter"];
     if cfg!(feature = "sqlite") {
         features.push("sqlite");
@@ -132,13 +130,21 @@ pub fn spawn_example(name: &str, args: &[&str]) -> ChildGroup {
     if cfg!(feature = "push") {
         features.push("push");
     }
+    features.join(",")
+}
+
+/// `cargo run --example NAME -- ARGS` in the crate's directory, with the
+/// features of this test build, as a child group that ends with the
+/// returned value. Output is discarded.
+pub fn spawn_example(name: &str, args: &[&str]) -> ChildGroup {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     ChildGroup::spawn(
         Command::new(cargo)
             .args([
                 "run",
                 "--quiet",
                 "--features",
-                &features.join(","),
+                &example_features(),
                 "--example",
                 name,
                 "--",
@@ -148,4 +154,33 @@ pub fn spawn_example(name: &str, args: &[&str]) -> ChildGroup {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null()),
     )
+}
+
+/// Builds example `name` with this test's features and returns the path of
+/// its binary (to run it directly, e.g. to stop exactly one of several).
+pub fn build_example(name: &str) -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--features",
+            &example_features(),
+            "--example",
+            name,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building example {name} failed");
+    // target/<profile>/deps/<this test> → target/<profile>/examples/<name>
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(binary.exists(), "{} missing", binary.display());
+    binary
 }
