@@ -1,5 +1,6 @@
 //! [`Telemetry`]: the recorder state behind every `record_*` call.
 
+mod atomic_option;
 mod config;
 mod constant_labels;
 mod indexed;
@@ -12,6 +13,7 @@ mod slots;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+pub(crate) use atomic_option::{AtomicOptionF64, from_option_bits, option_bits};
 pub(crate) use config::trading_day;
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
 #[cfg(feature = "push")]

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::risk::EquityBook;
-use crate::telemetry::{SampleQueue, TelemetryConfig, lock};
+use crate::telemetry::{AtomicOptionF64, SampleQueue, TelemetryConfig, lock};
 
 /// Samples a recorder may queue before it applies them itself.
 const QUEUED_SAMPLES: usize = 1024;
@@ -35,8 +35,8 @@ pub(crate) struct EquityState {
     /// Latest sample time accepted (f64 bits), for the order check.
     latest_at: AtomicU64,
     tolerance_secs: f64,
-    /// Open exposure in percent of equity (f64 bits; NaN until reported).
-    pub(super) exposure_percent: AtomicU64,
+    /// Open exposure in percent of equity, once reported.
+    pub(super) exposure_percent: AtomicOptionF64,
 }
 
 impl EquityState {
@@ -46,7 +46,7 @@ impl EquityState {
             queue: SampleQueue::with_capacity(QUEUED_SAMPLES),
             latest_at: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
             tolerance_secs: config.equity_clock_tolerance.as_secs_f64(),
-            exposure_percent: AtomicU64::new(f64::NAN.to_bits()),
+            exposure_percent: AtomicOptionF64::none(),
         }
     }
 

@@ -1,7 +1,6 @@
 //! Account and equity curve: drawdown, Sharpe, Sortino, Calmar, VaR,
 //! recovery factor, exposure.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::PublishState;
@@ -146,10 +145,7 @@ impl Telemetry {
     /// [`RecordError`] for a NaN, infinite or negative value.
     pub fn set_risk_exposure(&self, percent_of_equity: f64) -> Result<(), RecordError> {
         let value = non_negative("risk_exposure", percent_of_equity).map_err(|e| self.reject(e))?;
-        self.inner
-            .equity
-            .exposure_percent
-            .store(value.to_bits(), Ordering::Release);
+        self.inner.equity.exposure_percent.set(Some(value));
         Ok(())
     }
 }
@@ -202,7 +198,6 @@ impl RiskHandles {
 struct RiskValues {
     balance: Option<f64>,
     equity: Option<f64>,
-    exposure_percent: Option<f64>,
     current_drawdown_percent: Option<f64>,
     max_drawdown_percent: Option<f64>,
     sharpe: Option<f64>,
@@ -229,7 +224,6 @@ impl EquityBook {
         RiskValues {
             balance: self.balance,
             equity: self.equity,
-            exposure_percent: None,
             current_drawdown_percent: self.drawdown.current().map(|d| d * 100.0),
             max_drawdown_percent: max_drawdown.map(|d| d * 100.0),
             sharpe: self.returns.sharpe(periods_per_year),
@@ -264,9 +258,7 @@ pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let (values, daily_drawdown) = {
         let book = inner.equity.settled();
         let daily_drawdown = book.daily_drawdown_percent(today);
-        let mut values = book.values(inner.config.periods_per_year);
-        let exposure = f64::from_bits(inner.equity.exposure_percent.load(Ordering::Acquire));
-        values.exposure_percent = (!exposure.is_nan()).then_some(exposure);
+        let values = book.values(inner.config.periods_per_year);
         if values.periods != h.tail.0 {
             h.window.clear();
             book.window.copy_into(&mut h.window);
@@ -287,7 +279,7 @@ pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let sink = &inner.sink;
     h.balance.set(sink, values.balance);
     h.equity.set(sink, values.equity);
-    h.exposure.set(sink, values.exposure_percent);
+    h.exposure.set(sink, inner.equity.exposure_percent.get());
     h.current_drawdown
         .set(sink, values.current_drawdown_percent);
     h.max_drawdown.set(sink, values.max_drawdown_percent);

@@ -2,7 +2,7 @@
 //! decisions and their latency, risk budget and score, daily limits,
 //! positions and exposure per symbol.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use portable_atomic::AtomicU128;
@@ -11,11 +11,9 @@ use crate::catalogue as cat;
 use crate::error::{MAX_ABS_AMOUNT, RecordError, amount, in_range};
 use crate::model::{BreakerReason, RiskDecision, RiskLimits, Symbol};
 use crate::telemetry::{
-    Inner, LazyCounter, LazyGauge, LazyHistogram, Role, Sink, Telemetry, count_f64,
+    AtomicOptionF64, Inner, LazyCounter, LazyGauge, LazyHistogram, Role, Sink, Telemetry,
+    count_f64, from_option_bits, option_bits,
 };
-
-/// `f64` bits meaning "not reported".
-const UNSET: u64 = 0x7ff8_0000_0000_0001;
 
 /// Recording-side handles and values of the risk engine.
 pub(crate) struct RiskEngineHandles {
@@ -26,11 +24,11 @@ pub(crate) struct RiskEngineHandles {
     decisions: [LazyCounter; RiskDecision::ALL.len()],
     decisions_registered: AtomicBool,
     decision_duration: LazyHistogram,
-    /// `(used, budget)` as `f64` bits, written together; [`UNSET`] before.
+    /// `(used, budget)` as optional-`f64` bits, written together; none before.
     budget: AtomicU128,
     score: LazyGauge,
-    /// The daily loss limit (`f64` bits; [`UNSET`] without one).
-    daily_loss_limit_value: AtomicU64,
+    /// The daily loss limit, if the engine reported one.
+    daily_loss_limit_value: AtomicOptionF64,
     daily_loss_limit: LazyGauge,
     daily_drawdown_limit: LazyGauge,
     max_positions: LazyGauge,
@@ -40,7 +38,7 @@ pub(crate) struct RiskEngineHandles {
 }
 
 fn pair(used: f64, budget: f64) -> u128 {
-    (u128::from(used.to_bits()) << 64) | u128::from(budget.to_bits())
+    (u128::from(option_bits(Some(used))) << 64) | u128::from(option_bits(Some(budget)))
 }
 
 impl RiskEngineHandles {
@@ -60,9 +58,11 @@ impl RiskEngineHandles {
             }),
             decisions_registered: AtomicBool::new(false),
             decision_duration: LazyHistogram::new(sink, &cat::RISK_DECISION_DURATION_SECONDS, &[]),
-            budget: AtomicU128::new((u128::from(UNSET) << 64) | u128::from(UNSET)),
+            budget: AtomicU128::new(
+                (u128::from(option_bits(None)) << 64) | u128::from(option_bits(None)),
+            ),
             score: gauge(&cat::RISK_SCORE),
-            daily_loss_limit_value: AtomicU64::new(UNSET),
+            daily_loss_limit_value: AtomicOptionF64::none(),
             daily_loss_limit: gauge(&cat::DAILY_LOSS_LIMIT),
             daily_drawdown_limit: gauge(&cat::DAILY_DRAWDOWN_LIMIT),
             max_positions: gauge(&cat::MAX_POSITIONS),
@@ -80,8 +80,7 @@ impl RiskEngineHandles {
 
     /// The daily loss limit, if the engine reported one.
     fn daily_loss_limit(&self) -> Option<f64> {
-        let bits = self.daily_loss_limit_value.load(Ordering::Acquire);
-        (bits != UNSET).then(|| f64::from_bits(bits))
+        self.daily_loss_limit_value.get()
     }
 }
 
@@ -139,11 +138,13 @@ pub(crate) fn publish_budget(inner: &Inner, h: &RiskEnginePublish) {
         clippy::cast_possible_truncation,
         reason = "the two halves of the word"
     )]
-    let (used, budget) = ((word >> 64) as u64, word as u64);
-    if used == UNSET {
+    let (used, budget) = (
+        from_option_bits((word >> 64) as u64),
+        from_option_bits(word as u64),
+    );
+    let (Some(used), Some(budget)) = (used, budget) else {
         return;
-    }
-    let (used, budget) = (f64::from_bits(used), f64::from_bits(budget));
+    };
     let sink = &inner.sink;
     h.budget_used.set(sink, Some(used));
     h.budget.set(sink, Some(budget));
@@ -236,10 +237,7 @@ impl Telemetry {
         limits.validate().map_err(|e| self.reject(e))?;
         let h = &self.inner.risk_engine;
         let sink = &h.sink;
-        h.daily_loss_limit_value.store(
-            limits.daily_loss_limit.map_or(UNSET, f64::to_bits),
-            Ordering::Release,
-        );
+        h.daily_loss_limit_value.set(limits.daily_loss_limit);
         h.daily_loss_limit.set(sink, limits.daily_loss_limit);
         h.daily_drawdown_limit
             .set(sink, limits.daily_drawdown_limit_percent);
