@@ -31,3 +31,4 @@ pub use risk_limits::RiskLimits;
 pub use rl::RlTraining;
 pub use run::RunInfo;
 pub use trade::Trade;
+pub(crate) use trade::unix_now_secs;

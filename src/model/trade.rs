@@ -7,6 +7,13 @@ use serde::{Deserialize, Serialize};
 use super::{Agent, Regime, Side, Symbol, Timeframe};
 use crate::error::{RecordError, amount, finite, in_range, non_negative};
 
+/// The wall clock in Unix seconds (0 before 1970, which no real clock is).
+pub(crate) fn unix_now_secs() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// A closed trade as the engine reports it.
 ///
 /// Plain data: build it with a struct literal or [`Trade::closed`] and the
@@ -52,9 +59,7 @@ impl Trade {
     /// A trade closed now with the given P&L; other fields unknown.
     #[must_use]
     pub fn closed(agent: Agent, symbol: Symbol, timeframe: Timeframe, pnl: f64) -> Self {
-        let closed_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
+        let closed_at = unix_now_secs();
         Self {
             agent,
             symbol,

@@ -1,12 +1,13 @@
 //! Account and equity curve: drawdown, Sharpe, Sortino, Calmar, VaR,
 //! recovery factor, exposure.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::PublishState;
 pub(crate) use super::equity_state::EquityState;
 use crate::catalogue as cat;
 use crate::error::{RecordError, amount, finite, non_negative};
+use crate::model::unix_now_secs;
 use crate::stats::{
     DrawdownTracker, PeriodReturns, ReturnStats, ReturnWindow, ratios, tail_risk_of_sorted,
 };
@@ -77,12 +78,6 @@ impl EquityBook {
     }
 }
 
-pub(crate) fn now_unix_secs() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
-}
-
 impl Telemetry {
     fn check_equity(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
         amount("balance", balance)
@@ -133,7 +128,7 @@ impl Telemetry {
     pub fn record_equity_now(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
         self.check_equity(balance, equity)?;
         let state = &self.inner.equity;
-        let at = now_unix_secs();
+        let at = unix_now_secs();
         let _ = state.admit(at);
         state.submit(balance, equity, at);
         Ok(())
@@ -254,7 +249,7 @@ impl EquityBook {
 /// expected shortfall and writes every risk series outside the lock.
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let h = &mut state.risk;
-    let today = inner.config.trading_day(now_unix_secs());
+    let today = inner.config.trading_day(unix_now_secs());
     let (values, daily_drawdown) = {
         let book = inner.equity.settled();
         let daily_drawdown = book.daily_drawdown_percent(today);

@@ -138,9 +138,7 @@ impl TradeHandles {
 /// series.
 pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
     let handles = &mut state.trading;
-    let today = inner
-        .config
-        .trading_day(crate::recorders::risk::now_unix_secs());
+    let today = inner.config.trading_day(crate::model::unix_now_secs());
     let streaks = inner.trades.snapshot(&mut handles.scratch, today);
     let sink = &inner.sink;
     let book = &handles.scratch;
