@@ -20,7 +20,7 @@ mod net;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use net::{ChildGroup, free_port, get};
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
@@ -52,16 +52,7 @@ fn start_prometheus(data: &Path, config: &Path, port: u16) -> ChildGroup {
 #[ignore = "needs promtool and prometheus (Debian package prometheus)"]
 fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trading_logs.db");
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
-    // Two days of trades ending four hours ago: inside retention, outside the head.
-    let start = now - 52.0 * 3600.0;
-    let mut conn = engine_db::create(&db);
-    let rows = engine_db::sample_trades(3000, start, 48.0 * 3600.0, 11);
-    engine_db::insert_all(&mut conn, &rows);
+    let (db, mut conn, start, rows) = history_readback::recent_engine_database(dir.path());
     let rewards = engine_db::sample_rewards(1500, start, 48.0 * 3600.0, 12);
     let rewards = engine_db::insert_rewards(&mut conn, &rewards);
     drop(conn);

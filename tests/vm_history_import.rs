@@ -18,7 +18,7 @@ mod history_readback;
 mod net;
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use net::{ChildGroup, free_port, get, http, url_encode};
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
@@ -41,16 +41,7 @@ fn labelled(series: &str) -> String {
 #[ignore = "needs victoria-metrics"]
 fn the_openmetrics_history_imports_into_victoriametrics_as_is() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trading_logs.db");
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
-    // Two days of trades ending four hours ago.
-    let start = now - 52.0 * 3600.0;
-    let mut conn = engine_db::create(&db);
-    let rows = engine_db::sample_trades(3000, start, 48.0 * 3600.0, 11);
-    engine_db::insert_all(&mut conn, &rows);
+    let (db, conn, _, rows) = history_readback::recent_engine_database(dir.path());
     drop(conn);
     let history = dir.path().join("history.om");
     let options = OpenMetricsOptions::new(Duration::from_secs(60)).starting_balance(10_000.0);
