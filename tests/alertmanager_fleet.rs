@@ -7,22 +7,19 @@
 //! `prometheus-alertmanager`). About 45 s: it waits out the backtest route's
 //! `group_wait` to show nothing is delivered.
 
+#[path = "common/alertmanager.rs"]
+mod alertmanager;
 #[path = "common/net.rs"]
 mod net;
 #[path = "common/webhook.rs"]
 mod webhook;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use net::{ChildGroup, free_port, http};
+use net::{free_port, http};
 use serde_json::{Value as Json, json};
 use webhook::Webhook;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn alert(name: &str, severity: &str, group: &str, labels: &[(&str, &str)]) -> Json {
     let mut all = json!({
@@ -61,29 +58,11 @@ fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
     let dir = tempfile::tempdir().unwrap();
     let hook = Webhook::start();
     let port = free_port();
-    let config = dir.path().join("alertmanager.yml");
-    let _alertmanager = ChildGroup::spawn(
-        Command::new("sh")
-            .arg(root().join("deploy/alertmanager-start.sh"))
-            .arg("prometheus-alertmanager")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.path={}",
-                dir.path().join("am").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--cluster.listen-address=")
-            .env(
-                "ALERTMANAGER_TEMPLATE",
-                root().join("alerts/alertmanager.yml"),
-            )
-            .env("ALERTMANAGER_CONFIG", &config)
-            .env(
-                "ALERT_WEBHOOK_URL",
-                format!("http://127.0.0.1:{}/velocitytrader", hook.port),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
+    let _alertmanager = alertmanager::start_shipped(
+        dir.path(),
+        port,
+        &format!("http://127.0.0.1:{}/velocitytrader", hook.port),
+        Stdio::null(),
     );
     let deadline = Instant::now() + Duration::from_secs(30);
     while !matches!(http(port, "GET", "/-/ready", ""), Ok((200, _))) {

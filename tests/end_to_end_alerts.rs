@@ -12,6 +12,8 @@
 //! only Prometheus's scrape and evaluation intervals are shortened (1 s, in
 //! the test's own prometheus.yml).
 
+#[path = "common/alertmanager.rs"]
+mod alertmanager;
 #[path = "common/net.rs"]
 mod net;
 #[path = "common/webhook.rs"]
@@ -79,32 +81,12 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
     let hook = Webhook::start();
 
     // Alertmanager, started as the compose stack starts it.
-    let config = dir.path().join("alertmanager.yml");
     let am_log = std::fs::File::create(dir.path().join("alertmanager.log")).unwrap();
-    let _alertmanager = ChildGroup::spawn(
-        Command::new("sh")
-            .arg(root().join("deploy/alertmanager-start.sh"))
-            .arg("prometheus-alertmanager")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.path={}",
-                dir.path().join("am").display()
-            ))
-            .arg(format!(
-                "--web.listen-address=127.0.0.1:{alertmanager_port}"
-            ))
-            .arg("--cluster.listen-address=")
-            .env(
-                "ALERTMANAGER_TEMPLATE",
-                root().join("alerts/alertmanager.yml"),
-            )
-            .env("ALERTMANAGER_CONFIG", &config)
-            .env(
-                "ALERT_WEBHOOK_URL",
-                format!("http://127.0.0.1:{}/velocitytrader", hook.port),
-            )
-            .stdout(Stdio::null())
-            .stderr(am_log),
+    let _alertmanager = alertmanager::start_shipped(
+        dir.path(),
+        alertmanager_port,
+        &format!("http://127.0.0.1:{}/velocitytrader", hook.port),
+        am_log.into(),
     );
 
     // Prometheus with the shipped rules, serving the runbooks as the stack does.

@@ -21,6 +21,8 @@
 //! the configuration, but the shipped `for: 1m` of TargetDown and the
 //! critical route's 10 s group_wait are kept.
 
+#[path = "common/alertmanager.rs"]
+mod alertmanager;
 #[path = "common/example_engines.rs"]
 mod example_engines;
 #[path = "common/fleet.rs"]

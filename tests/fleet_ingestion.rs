@@ -10,6 +10,8 @@
 //! (about 100 s). `FLEET_SCRAPE_SECS=1` scrapes every second instead (five
 //! times the samples from the same series).
 
+#[path = "common/alertmanager.rs"]
+mod alertmanager;
 #[path = "common/example_engines.rs"]
 mod example_engines;
 #[path = "common/fleet.rs"]

@@ -227,26 +227,11 @@ impl Stack {
     }
 
     fn start_alertmanager(&mut self, webhook: &str) {
-        let config = self.path("alertmanager.yml");
-        let child = ChildGroup::spawn(
-            Command::new("sh")
-                .arg(root().join("deploy/alertmanager-start.sh"))
-                .arg("prometheus-alertmanager")
-                .arg(format!("--config.file={}", config.display()))
-                .arg(format!("--storage.path={}", self.path("am").display()))
-                .arg(format!(
-                    "--web.listen-address=127.0.0.1:{}",
-                    self.ports.alertmanager
-                ))
-                .arg("--cluster.listen-address=")
-                .env(
-                    "ALERTMANAGER_TEMPLATE",
-                    root().join("alerts/alertmanager.yml"),
-                )
-                .env("ALERTMANAGER_CONFIG", &config)
-                .env("ALERT_WEBHOOK_URL", webhook)
-                .stdout(Stdio::null())
-                .stderr(self.log("alertmanager")),
+        let child = super::alertmanager::start_shipped(
+            self.dir.path(),
+            self.ports.alertmanager,
+            webhook,
+            self.log("alertmanager").into(),
         );
         self.children.push(("alertmanager", child));
         let port = self.ports.alertmanager;
