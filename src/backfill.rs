@@ -23,6 +23,10 @@
 //! # Ok::<(), backfill::BackfillError>(())
 //! ```
 //!
+//! An engine can also skip the database: a [`LogRecorder`] takes the values
+//! it hands its `ComprehensiveLogger` (`log_trade`, `log_error`,
+//! `log_reward_shaping`) as it hands them, decoded by the rules below.
+//!
 //! # What is read, and how
 //!
 //! - The file is opened **read-only** (`SQLITE_OPEN_READONLY`, no create
@@ -155,6 +159,7 @@
 //! equity sample is recorded.
 
 mod apply;
+mod engine_log;
 mod error;
 mod follow;
 mod history;
@@ -170,6 +175,7 @@ mod schema;
 mod snapshot;
 mod stream;
 
+pub use engine_log::{LogRecorder, LogValue, Logged, RewardLogEntry, TradeLogEntry};
 pub use error::BackfillError;
 pub use follow::Follower;
 pub use openmetrics::{

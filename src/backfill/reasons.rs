@@ -98,6 +98,10 @@ pub enum Adjustment {
     /// `epsilon` outside 0..=1, infinite or not a number: the reward is
     /// recorded, the exploration rate left alone.
     EpsilonOutOfRange,
+    /// A logged trade's regime (see [`LogRecorder`](super::LogRecorder)) is
+    /// not one of the four regimes or their codes 1–4: the trade is recorded
+    /// without a regime.
+    RegimeUnknown,
 }
 
 impl fmt::Display for Adjustment {
@@ -115,6 +119,7 @@ impl fmt::Display for Adjustment {
             Self::QValuesNotFinite => "non-finite q_values entry: no Q-value",
             Self::EpsilonMissing => "NULL epsilon: no exploration rate",
             Self::EpsilonOutOfRange => "epsilon outside 0..=1: no exploration rate",
+            Self::RegimeUnknown => "unknown regime read as none",
         })
     }
 }

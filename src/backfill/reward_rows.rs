@@ -49,11 +49,15 @@ impl RewardDecoder {
     /// The row's id and what it reports.
     pub(crate) fn decode(&mut self, row: &Row<'_>) -> rusqlite::Result<(i64, RewardRow)> {
         let id = row.get::<_, i64>(0)?;
-        Ok((id, self.reward(row)))
+        Ok((
+            id,
+            self.decode_values(|i| row.get_ref(i).unwrap_or(ValueRef::Null)),
+        ))
     }
 
-    fn reward(&mut self, row: &Row<'_>) -> RewardRow {
-        let value = |i: usize| row.get_ref(i).unwrap_or(ValueRef::Null);
+    /// What a row reports, given its values in [`REWARD_COLUMNS`] order
+    /// (`value(0)`, the id, is not read).
+    pub(crate) fn decode_values<'v>(&mut self, value: impl Fn(usize) -> ValueRef<'v>) -> RewardRow {
         let at = timestamp(value(1))?;
         let agent = self.agents.get(text(value(2), "agent_id")?, |raw| {
             label(raw, "agent_id", Agent::new)

@@ -79,16 +79,26 @@ impl TradeDecoder {
     /// The row's id and what it is.
     pub(crate) fn decode(&mut self, row: &Row<'_>) -> rusqlite::Result<(i64, TradeRow)> {
         let id = row.get::<_, i64>(0)?;
-        let decoded = match self.closed(row) {
+        Ok((
+            id,
+            self.decode_values(|i| row.get_ref(i).unwrap_or(ValueRef::Null)),
+        ))
+    }
+
+    /// What a row is, given its values in [`TRADE_COLUMNS`] order (`value(0)`,
+    /// the id, is not read).
+    pub(crate) fn decode_values<'v>(&mut self, value: impl Fn(usize) -> ValueRef<'v>) -> TradeRow {
+        match self.closed(value) {
             Ok(Some(closed)) => closed,
             Ok(None) => TradeRow::Open,
             Err(reason) => TradeRow::Skip(reason),
-        };
-        Ok((id, decoded))
+        }
     }
 
-    fn closed(&mut self, row: &Row<'_>) -> Result<Option<TradeRow>, SkipReason> {
-        let value = |i: usize| row.get_ref(i).unwrap_or(ValueRef::Null);
+    fn closed<'v>(
+        &mut self,
+        value: impl Fn(usize) -> ValueRef<'v>,
+    ) -> Result<Option<TradeRow>, SkipReason> {
         let pnl = match value(5) {
             ValueRef::Null => return Ok(None),
             v => number(v, "pnl")?,
@@ -134,15 +144,19 @@ impl TradeDecoder {
 pub(crate) fn decode_error(row: &Row<'_>) -> rusqlite::Result<(i64, ErrorRow)> {
     let id = row.get::<_, i64>(0)?;
     let value = |i: usize| row.get_ref(i).unwrap_or(ValueRef::Null);
-    let decoded = timestamp(value(1)).and_then(|at| {
-        let raw = text(value(2), "severity")?;
+    Ok((id, decode_error_values(value(1), value(2))))
+}
+
+/// An error row's time and severity from their values.
+pub(crate) fn decode_error_values(at: ValueRef<'_>, severity: ValueRef<'_>) -> ErrorRow {
+    timestamp(at).and_then(|at| {
+        let raw = text(severity, "severity")?;
         std::str::from_utf8(raw)
             .ok()
             .and_then(|s| s.parse::<Severity>().ok())
             .map(|severity| (at, severity))
             .ok_or(SkipReason::UnknownSeverity)
-    });
-    Ok((id, decoded))
+    })
 }
 
 #[allow(
