@@ -292,3 +292,25 @@ pub fn record_db_query(latency: Duration) {
 pub fn publish() {
     global().publish();
 }
+
+/// Publishes the process-wide telemetry, then renders the exposition of the
+/// endpoint it records into — the installed exporter's, or, before
+/// [`install`](crate::exporter::ExporterBuilder::install), the one it was
+/// created with on first use (which `install` then serves) — exactly as a
+/// scrape would see it. `None` when the default was made with
+/// [`set_global`]: render that telemetry's own recorder instead.
+///
+/// ```
+/// velocity_metrics::set_mt5_connected(true);
+/// let text = velocity_metrics::render().expect("created on first use");
+/// assert!(text.contains("velocitytrader_mt5_connection 1"));
+/// ```
+#[cfg(feature = "exporter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exporter")))]
+#[track_caller]
+#[must_use]
+pub fn render() -> Option<String> {
+    let _ = global();
+    let endpoint = lock_state().endpoint.clone()?;
+    Some(endpoint.render())
+}
