@@ -233,7 +233,12 @@ pub(crate) fn replay(
     include_rewards: bool,
 ) -> PyResult<PyReplayReport> {
     guarded(|| {
-        let options = ReadOptions::new(starting_balance, busy_timeout, include_errors, include_rewards)?;
+        let options = ReadOptions::new(
+            starting_balance,
+            busy_timeout,
+            include_errors,
+            include_rewards,
+        )?;
         let telemetry = target(telemetry);
         py.detach(|| backfill::replay_with(&path, &telemetry, options.replay()))
             .map(PyReplayReport)
@@ -300,7 +305,12 @@ impl PyFollower {
         include_rewards: bool,
     ) -> PyResult<Self> {
         guarded(|| {
-            let options = ReadOptions::new(starting_balance, busy_timeout, include_errors, include_rewards)?;
+            let options = ReadOptions::new(
+                starting_balance,
+                busy_timeout,
+                include_errors,
+                include_rewards,
+            )?;
             let telemetry = target(telemetry);
             let (follower, first) = py
                 .detach(|| Follower::start(&db, &telemetry, options.replay()))

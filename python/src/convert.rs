@@ -27,7 +27,9 @@ impl PyAgent {
     /// a control character.
     #[new]
     fn new(name: &Bound<'_, PyString>) -> PyResult<Self> {
-        Agent::new(&name.to_cow()?).map(Self).map_err(|e| errors::label(&e))
+        Agent::new(&name.to_cow()?)
+            .map(Self)
+            .map_err(|e| errors::label(&e))
     }
 
     /// The label value as exported.

@@ -30,7 +30,11 @@ impl Owned {
         }
         if value.is_instance_of::<PyInt>() {
             // An integer beyond i64, as SQLite would refuse it, is the wrong type.
-            return Self::Value(value.extract::<i64>().map_or(LogValue::Other, LogValue::Integer));
+            return Self::Value(
+                value
+                    .extract::<i64>()
+                    .map_or(LogValue::Other, LogValue::Integer),
+            );
         }
         if let Ok(float) = value.cast::<PyFloat>() {
             return Self::Value(LogValue::Real(float.value()));
@@ -43,7 +47,9 @@ impl Owned {
         // numpy scalars, Decimal …: numbers if Python can make a float of them.
         value
             .extract::<f64>()
-            .map_or(Self::Value(LogValue::Other), |x| Self::Value(LogValue::Real(x)))
+            .map_or(Self::Value(LogValue::Other), |x| {
+                Self::Value(LogValue::Real(x))
+            })
     }
 
     fn get(&self) -> LogValue<'_> {
@@ -72,7 +78,12 @@ pub(crate) struct PyLogRecorder(Mutex<LogRecorder>);
 
 impl PyLogRecorder {
     fn with<T>(&self, body: impl FnOnce(&mut LogRecorder) -> T) -> T {
-        body(&mut self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        body(
+            &mut self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -82,7 +93,8 @@ impl PyLogRecorder {
     #[new]
     #[pyo3(signature = (telemetry=None))]
     fn new(telemetry: Option<&PyTelemetry>) -> Self {
-        let telemetry = telemetry.map_or_else(|| velocity_metrics::global().clone(), |t| t.get().clone());
+        let telemetry =
+            telemetry.map_or_else(|| velocity_metrics::global().clone(), |t| t.get().clone());
         Self(Mutex::new(LogRecorder::new(&telemetry)))
     }
 

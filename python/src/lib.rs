@@ -34,7 +34,10 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("MAX_ABS_AMOUNT", velocity_metrics::MAX_ABS_AMOUNT)?;
     module.add("MAX_LABEL_BYTES", velocity_metrics::model::MAX_LABEL_BYTES)?;
     module.add("MAX_RUNS", velocity_metrics::MAX_RUNS)?;
-    module.add("OVERFLOW_LABEL", velocity_metrics::telemetry::OVERFLOW_LABEL)?;
+    module.add(
+        "OVERFLOW_LABEL",
+        velocity_metrics::telemetry::OVERFLOW_LABEL,
+    )?;
     module.add(
         "TELEMETRY_OPTIONS",
         pyo3::types::PyTuple::new(module.py(), options::TELEMETRY_OPTIONS)?,

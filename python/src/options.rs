@@ -50,10 +50,9 @@ pub(crate) fn telemetry_builder(options: Option<&Bound<'_, PyDict>>) -> PyResult
             "return_period" => builder.return_period(seconds("return_period", value.extract()?)?),
             "periods_per_year" => builder.periods_per_year(value.extract()?),
             "var_window" => builder.var_window(value.extract()?),
-            "equity_clock_tolerance" => builder.equity_clock_tolerance(seconds(
-                "equity_clock_tolerance",
-                value.extract()?,
-            )?),
+            "equity_clock_tolerance" => {
+                builder.equity_clock_tolerance(seconds("equity_clock_tolerance", value.extract()?)?)
+            }
             "trading_day_start" => {
                 builder.trading_day_start(seconds("trading_day_start", value.extract()?)?)
             }
@@ -62,16 +61,23 @@ pub(crate) fn telemetry_builder(options: Option<&Bound<'_, PyDict>>) -> PyResult
                 let labels = value.cast::<PyDict>()?;
                 for (name, label) in labels.iter() {
                     builder = builder
-                        .label(&convert::text(&name, "label name")?, &convert::text(&label, "label value")?)
+                        .label(
+                            &convert::text(&name, "label name")?,
+                            &convert::text(&label, "label value")?,
+                        )
                         .map_err(|e| errors::label(&e))?;
                 }
                 builder
             }
             "identity" => {
                 let identity = value.cast::<PyEngineIdentity>()?;
-                builder.identity(&identity.get().0).map_err(|e| errors::label(&e))?
+                builder
+                    .identity(&identity.get().0)
+                    .map_err(|e| errors::label(&e))?
             }
-            "engine_version" => builder.engine_version(Some(&convert::text(&value, "engine_version")?)),
+            "engine_version" => {
+                builder.engine_version(Some(&convert::text(&value, "engine_version")?))
+            }
             other => {
                 return Err(PyTypeError::new_err(format!(
                     "unexpected keyword argument {other:?}; telemetry options are {}",
@@ -123,17 +129,24 @@ impl ExporterOptions<'_> {
             builder = builder.port(port);
         }
         for network in self.allow_clients.iter().flatten() {
-            builder = builder.allow_client(network).map_err(|e| errors::exporter(&e))?;
+            builder = builder
+                .allow_client(network)
+                .map_err(|e| errors::exporter(&e))?;
         }
         if let Some(labels) = &self.global_labels {
             for (name, value) in labels.iter() {
                 builder = builder
-                    .global_label(&convert::text(&name, "label name")?, &convert::text(&value, "label value")?)
+                    .global_label(
+                        &convert::text(&name, "label name")?,
+                        &convert::text(&value, "label value")?,
+                    )
                     .map_err(|e| errors::exporter(&e))?;
             }
         }
         if let Some(identity) = &self.identity {
-            builder = builder.identity(identity).map_err(|e| errors::exporter(&e))?;
+            builder = builder
+                .identity(identity)
+                .map_err(|e| errors::exporter(&e))?;
         }
         if let Some(buckets) = &self.buckets {
             for (name, bounds) in buckets.iter() {
@@ -142,7 +155,9 @@ impl ExporterOptions<'_> {
                     errors::config(format!("no catalogue histogram named {name:?}"))
                 })?;
                 let bounds: Vec<f64> = bounds.extract()?;
-                builder = builder.buckets(metric, &bounds).map_err(|e| errors::exporter(&e))?;
+                builder = builder
+                    .buckets(metric, &bounds)
+                    .map_err(|e| errors::exporter(&e))?;
             }
         }
         if let Some(interval) = self.upkeep_interval {
@@ -178,7 +193,9 @@ impl PyEngineIdentity {
         let label = |e: velocity_metrics::LabelError| errors::label(&e);
         let mut identity = EngineIdentity::new(&convert::text(engine, "engine")?).map_err(label)?;
         if let Some(account) = account.filter(|a| !a.is_none()) {
-            identity = identity.account(&convert::text(account, "account")?).map_err(label)?;
+            identity = identity
+                .account(&convert::text(account, "account")?)
+                .map_err(label)?;
         }
         if let Some(mode) = convert::parsed_opt::<Mode>(mode, "mode")? {
             identity = identity.mode(mode);

@@ -98,7 +98,12 @@ impl PyTelemetry {
     /// Sets the signed open exposure of `symbol` in account currency.
     /// Raises `RecordError`.
     fn set_symbol_exposure(&self, symbol: &Bound<'_, PyAny>, exposure: f64) -> PyResult<()> {
-        guarded(|| recorded(self.get().set_symbol_exposure(self::symbol(symbol)?, exposure)))
+        guarded(|| {
+            recorded(
+                self.get()
+                    .set_symbol_exposure(self::symbol(symbol)?, exposure),
+            )
+        })
     }
 
     /// Counts an order submitted for `symbol`.
@@ -236,13 +241,23 @@ impl PyTelemetry {
 
     /// Sets the reward of the last episode of `agent`. Raises `RecordError`.
     fn record_rl_episode_reward(&self, agent: &Bound<'_, PyAny>, reward: f64) -> PyResult<()> {
-        guarded(|| recorded(self.get().record_rl_episode_reward(self::agent(agent)?, reward)))
+        guarded(|| {
+            recorded(
+                self.get()
+                    .record_rl_episode_reward(self::agent(agent)?, reward),
+            )
+        })
     }
 
     /// Records a model update of `agent`: its loss (≥ 0) and Q-value.
     /// Raises `RecordError`.
     #[pyo3(signature = (agent, *, loss, q_value))]
-    fn record_rl_training(&self, agent: &Bound<'_, PyAny>, loss: f64, q_value: f64) -> PyResult<()> {
+    fn record_rl_training(
+        &self,
+        agent: &Bound<'_, PyAny>,
+        loss: f64,
+        q_value: f64,
+    ) -> PyResult<()> {
         guarded(|| {
             recorded(
                 self.get()

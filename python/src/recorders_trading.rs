@@ -175,13 +175,19 @@ impl PyTelemetry {
 
     /// Sets the exploration rate ε (0–1) of `agent` alone. Raises `RecordError`.
     fn set_rl_exploration_rate(&self, agent: &Bound<'_, PyAny>, epsilon: f64) -> PyResult<()> {
-        guarded(|| recorded(self.get().set_rl_exploration_rate(self::agent(agent)?, epsilon)))
+        guarded(|| {
+            recorded(
+                self.get()
+                    .set_rl_exploration_rate(self::agent(agent)?, epsilon),
+            )
+        })
     }
 
     /// Adds experiences collected by the learner of `agent`.
     fn add_rl_experiences(&self, agent: &Bound<'_, PyAny>, experiences: u64) -> PyResult<()> {
         guarded(|| {
-            self.get().add_rl_experiences(self::agent(agent)?, experiences);
+            self.get()
+                .add_rl_experiences(self::agent(agent)?, experiences);
             Ok(())
         })
     }

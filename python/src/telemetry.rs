@@ -2,7 +2,6 @@
 //! default or one of its own, with its publish and render steps. The
 //! recorders are in `recorders_*.rs`.
 
-
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use velocity_metrics::Telemetry;
@@ -158,7 +157,10 @@ impl PyTelemetry {
         };
         dict.set_item("role", role)?;
         dict.set_item("engine_version", config.engine_version.clone())?;
-        dict.set_item("labels", config.constant_labels.iter().cloned().collect::<Vec<_>>())?;
+        dict.set_item(
+            "labels",
+            config.constant_labels.iter().cloned().collect::<Vec<_>>(),
+        )?;
         Ok(dict)
     }
 
@@ -186,4 +188,3 @@ pub(crate) fn _default_telemetry() -> PyTelemetry {
         target: Target::Default,
     }
 }
-

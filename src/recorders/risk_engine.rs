@@ -127,8 +127,25 @@ pub(crate) fn publish_daily_pnl(
     let used = inner
         .risk_engine
         .daily_loss_limit()
-        .map(|limit| 100.0 * (-daily_pnl).max(0.0) / limit);
+        .map(|limit| 100.0 * daily_loss(daily_pnl) / limit);
     h.daily_loss_limit_used.set(sink, used);
+}
+
+/// The day's closed loss as a positive magnitude, +0 without one (never
+/// `-0`, which `(-pnl).max(0.0)` may give and the exposition would print).
+fn daily_loss(daily_pnl: f64) -> f64 {
+    if daily_pnl < 0.0 { -daily_pnl } else { 0.0 }
+}
+
+#[cfg(test)]
+mod daily_loss_tests {
+    #[test]
+    fn no_loss_is_positive_zero() {
+        for pnl in [0.0, -0.0, 12.5] {
+            assert_eq!(super::daily_loss(pnl).to_bits(), 0.0_f64.to_bits(), "{pnl}");
+        }
+        assert!((super::daily_loss(-40.0) - 40.0).abs() < f64::EPSILON);
+    }
 }
 
 /// Writes the risk budget series from the last `set_risk_budget` pair.
