@@ -5,8 +5,10 @@
 
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use velocity_metrics::{Agent, Symbol};
@@ -73,45 +75,134 @@ impl PySymbol {
 /// The text of a `str` argument (an enum member of `velocity_metrics` is
 /// one); `TypeError` naming the parameter otherwise.
 pub(crate) fn text<'a>(value: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Cow<'a, str>> {
-    match value.cast::<PyString>() {
-        Ok(s) => s.to_cow(),
-        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{name} must be a str, got {}",
-            value.get_type().name()?
-        ))),
+    as_str(value, name)?.to_cow()
+}
+
+/// A direct-mapped cache from a Python `str` object to what its text
+/// parsed to. The engine passes the same string objects again and again
+/// (literals, enum members, its own constants); a hit skips copying the text
+/// out of the object — which the abi3 API of Python 3.9 can only do by
+/// allocating — and checking it again. Each slot holds a strong reference,
+/// so a cached address cannot be reused by another object; only successful
+/// parses are kept.
+pub(crate) struct StrCache<T: 'static> {
+    slots: Mutex<Vec<Slot<T>>>,
+}
+
+/// A cached `str` object and what it parsed to.
+type Slot<T> = Option<(Py<PyString>, T)>;
+
+/// Slots per cache: a few kilobytes, more than an engine's label values.
+const SLOTS: usize = 256;
+
+impl<T: Copy + 'static> StrCache<T> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            slots: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn get(
+        &self,
+        value: &Bound<'_, PyString>,
+        parse: impl FnOnce(&str) -> PyResult<T>,
+    ) -> PyResult<T> {
+        let index = (value.as_ptr() as usize >> 4) % SLOTS;
+        {
+            let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(Some((cached, parsed))) = slots.get(index)
+                && cached.as_ptr() == value.as_ptr()
+            {
+                return Ok(*parsed);
+            }
+        }
+        let parsed = parse(&value.to_cow()?)?;
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if slots.is_empty() {
+            slots.resize_with(SLOTS, || None);
+        }
+        // The evicted `str` is dropped with the GIL held (a `str` runs no
+        // Python code when it is freed).
+        slots[index] = Some((value.clone().unbind(), parsed));
+        Ok(parsed)
     }
 }
 
-/// An `Agent` object, or a `str` checked now.
+fn as_str<'a, 'py>(value: &'a Bound<'py, PyAny>, name: &str) -> PyResult<&'a Bound<'py, PyString>> {
+    value.cast::<PyString>().map_err(|_| {
+        let kind = value
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        PyTypeError::new_err(format!("{name} must be a str, got {kind}"))
+    })
+}
+
+static AGENTS: StrCache<Agent> = StrCache::new();
+static SYMBOLS: StrCache<Symbol> = StrCache::new();
+
+/// An `Agent` object, or a `str` checked now (or found checked before).
 pub(crate) fn agent(value: &Bound<'_, PyAny>) -> PyResult<Agent> {
     if let Ok(checked) = value.cast::<PyAgent>() {
         return Ok(checked.get().0);
     }
-    Agent::new(&text(value, "agent")?).map_err(|e| errors::label(&e))
+    AGENTS.get(as_str(value, "agent")?, |text| {
+        Agent::new(text).map_err(|e| errors::label(&e))
+    })
 }
 
-/// A `Symbol` object, or a `str` checked now.
+/// A `Symbol` object, or a `str` checked now (or found checked before).
 pub(crate) fn symbol(value: &Bound<'_, PyAny>) -> PyResult<Symbol> {
     if let Ok(checked) = value.cast::<PySymbol>() {
         return Ok(checked.get().0);
     }
-    Symbol::new(&text(value, "symbol")?).map_err(|e| errors::label(&e))
+    SYMBOLS.get(as_str(value, "symbol")?, |text| {
+        Symbol::new(text).map_err(|e| errors::label(&e))
+    })
 }
+
+/// A closed vocabulary of the crate, with its own cache of parsed strings.
+pub(crate) trait Vocabulary:
+    FromStr<Err = velocity_metrics::ParseError> + Copy + 'static
+{
+    fn cache() -> &'static StrCache<Self>;
+}
+
+macro_rules! vocabularies {
+    ($($ty:ty),+) => {$(
+        impl Vocabulary for $ty {
+            fn cache() -> &'static StrCache<Self> {
+                static CACHE: StrCache<$ty> = StrCache::new();
+                &CACHE
+            }
+        }
+    )+};
+}
+
+vocabularies!(
+    velocity_metrics::Timeframe,
+    velocity_metrics::Regime,
+    velocity_metrics::Side,
+    velocity_metrics::Severity,
+    velocity_metrics::Mode,
+    velocity_metrics::BreakerReason,
+    velocity_metrics::RiskDecision,
+    velocity_metrics::OrderRejectReason
+);
 
 /// One of the crate's closed vocabularies, from any spelling its `FromStr`
 /// accepts (`"M5"`, `"m5"`, `Timeframe.M5`; `"CRITICAL"` …).
-pub(crate) fn parsed<T>(value: &Bound<'_, PyAny>, name: &str) -> PyResult<T>
-where
-    T: FromStr<Err = velocity_metrics::ParseError>,
-{
-    text(value, name)?.parse().map_err(|e| errors::parse(&e))
+pub(crate) fn parsed<T: Vocabulary>(value: &Bound<'_, PyAny>, name: &str) -> PyResult<T> {
+    T::cache().get(as_str(value, name)?, |text| {
+        text.parse().map_err(|e| errors::parse(&e))
+    })
 }
 
 /// An optional vocabulary value: `None` stays `None`.
-pub(crate) fn parsed_opt<T>(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<T>>
-where
-    T: FromStr<Err = velocity_metrics::ParseError>,
-{
+pub(crate) fn parsed_opt<T: Vocabulary>(
+    value: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<Option<T>> {
     value
         .filter(|v| !v.is_none())
         .map(|v| parsed(v, name))

@@ -95,11 +95,6 @@ pub(crate) fn backfill(error: &velocity_metrics::backfill::BackfillError) -> PyE
     py::BackfillError::new_err(error.to_string())
 }
 
-/// A push to the Pushgateway failed.
-pub(crate) fn push(error: &velocity_metrics::exporter::PushError) -> PyErr {
-    py::PushError::new_err(error.to_string())
-}
-
 /// Runs `body`, turning a Rust panic into `velocity_metrics.InternalError`
 /// (an `Exception`), where PyO3 alone would raise `PanicException`, a
 /// `BaseException` that `except Exception` does not catch.

@@ -43,7 +43,7 @@ impl Deref for ExporterRef {
 pub(crate) struct OwnedExporter(Exporter);
 
 impl OwnedExporter {
-    pub(crate) fn new(exporter: Exporter) -> ExporterRef {
+    pub(crate) fn shared(exporter: Exporter) -> ExporterRef {
         ExporterRef::Owned(Arc::new(Self(exporter)))
     }
 }
@@ -256,7 +256,7 @@ start_signature!(
     |builder: velocity_metrics::exporter::ExporterBuilder| -> PyResult<ExporterRef> {
         builder
             .build()
-            .map(OwnedExporter::new)
+            .map(OwnedExporter::shared)
             .map_err(|e| errors::exporter(&e))
     }
 );
@@ -270,7 +270,7 @@ start_signature!(
     |builder: velocity_metrics::exporter::ExporterBuilder| -> PyResult<ExporterRef> {
         builder
             .build_embedded()
-            .map(OwnedExporter::new)
+            .map(OwnedExporter::shared)
             .map_err(|e| errors::exporter(&e))
     }
 );

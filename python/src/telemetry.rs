@@ -73,7 +73,7 @@ impl PyTelemetry {
                 .build_embedded()
                 .map_err(|e| errors::exporter(&e))?;
             let telemetry = exporter.telemetry().clone();
-            Ok(Self::own(telemetry, OwnedExporter::new(exporter)))
+            Ok(Self::own(telemetry, OwnedExporter::shared(exporter)))
         })
     }
 
@@ -157,10 +157,7 @@ impl PyTelemetry {
         };
         dict.set_item("role", role)?;
         dict.set_item("engine_version", config.engine_version.clone())?;
-        dict.set_item(
-            "labels",
-            config.constant_labels.iter().cloned().collect::<Vec<_>>(),
-        )?;
+        dict.set_item("labels", config.constant_labels.to_vec())?;
         Ok(dict)
     }
 

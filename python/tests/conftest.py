@@ -40,12 +40,15 @@ def free_port() -> int:
 
 
 def http_get(url: str, timeout: float = 5.0) -> "tuple[int, str, str]":
-    """``(status, content_type, body)`` of a GET, error statuses included."""
+    """``(status, content_type, body)`` of a GET, error statuses included;
+    status 0 when nothing answers (connection refused, reset, timeout)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read().decode()
+    except (urllib.error.URLError, OSError) as error:
+        return 0, "", str(error)
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.1):

@@ -137,17 +137,6 @@ fn daily_loss(daily_pnl: f64) -> f64 {
     if daily_pnl < 0.0 { -daily_pnl } else { 0.0 }
 }
 
-#[cfg(test)]
-mod daily_loss_tests {
-    #[test]
-    fn no_loss_is_positive_zero() {
-        for pnl in [0.0, -0.0, 12.5] {
-            assert_eq!(super::daily_loss(pnl).to_bits(), 0.0_f64.to_bits(), "{pnl}");
-        }
-        assert!((super::daily_loss(-40.0) - 40.0).abs() < f64::EPSILON);
-    }
-}
-
 /// Writes the risk budget series from the last `set_risk_budget` pair.
 pub(crate) fn publish_budget(inner: &Inner, h: &RiskEnginePublish) {
     let word = inner.risk_engine.budget.load(Ordering::Acquire);
@@ -300,5 +289,16 @@ impl Telemetry {
             |gauge| gauge.set(sink, Some(exposure)),
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod daily_loss_tests {
+    #[test]
+    fn no_loss_is_positive_zero() {
+        for pnl in [0.0, -0.0, 12.5] {
+            assert_eq!(super::daily_loss(pnl).to_bits(), 0.0_f64.to_bits(), "{pnl}");
+        }
+        assert!((super::daily_loss(-40.0) - 40.0).abs() < f64::EPSILON);
     }
 }
