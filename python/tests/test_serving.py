@@ -131,3 +131,17 @@ def test_set_default_routes_the_module_functions_to_an_embedded_exporter() -> No
         else:
             raise AssertionError("second default accepted")
     """))
+
+
+def test_a_python_hook_runs_on_the_exporters_thread_during_an_http_scrape() -> None:
+    import threading
+
+    with vm.serve(listen="127.0.0.1:0") as exporter:
+        seen = []
+        exporter.telemetry.on_publish(lambda: seen.append(threading.current_thread().name)
+                                      or exporter.telemetry.set_websocket_clients(7))
+        body = http_get(f"http://127.0.0.1:{exporter.listen_address[1]}/metrics")[2]
+        assert value(body, "velocitytrader_websocket_clients") == 7
+        assert seen and seen[0] != threading.current_thread().name  # the exporter's thread took the GIL
+    # shutdown released the GIL while joining that thread: no deadlock, and it stopped
+    assert not exporter.is_running
