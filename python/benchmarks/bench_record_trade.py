@@ -88,10 +88,10 @@ def prometheus_client_updates(cached: bool) -> Callable[[], None]:
         symbol_pnl.labels(symbol).inc(pnl)
 
     if not cached:
-        def op() -> None:
+        def op_per_call() -> None:
             record_trade("BERSERKER", "EURUSD+", 12.5)
             record_trade("BERSERKER", "EURUSD+", -7.5)
-        return op
+        return op_per_call
 
     a_trades, a_pnl = agent_trades.labels("berserker"), agent_pnl.labels("berserker")
     s_trades, s_pnl = symbol_trades.labels("EURUSD+"), symbol_pnl.labels("EURUSD+")
@@ -105,10 +105,10 @@ def prometheus_client_updates(cached: bool) -> Callable[[], None]:
         s_trades.inc()
         s_pnl.inc(pnl)
 
-    def op() -> None:
+    def op_cached() -> None:
         record_cached(12.5)
         record_cached(-7.5)
-    return op
+    return op_cached
 
 
 def per_trade_ns(op: Callable[[], None], number: int, repeat: int) -> float:

@@ -112,7 +112,7 @@ class Engine:
 
 
 def main(argv: Optional[list] = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=9090, help="port to serve /metrics on (0: any free port)")
     parser.add_argument("--listen", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--duration", type=float, default=None, help="seconds to run (default: until Ctrl-C)")
@@ -132,7 +132,9 @@ def main(argv: Optional[list] = None) -> None:
         report = vm.replay(args.db, starting_balance=balance)
         print(report, flush=True)
         exporter.set_ready()
-    host, port = exporter.listen_address
+    address = exporter.listen_address
+    assert address is not None  # install() always listens
+    host, port = address
     print(f"serving http://{host}:{port}/metrics", flush=True)
 
     engine = Engine(args.seed, balance)

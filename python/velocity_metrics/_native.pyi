@@ -7,11 +7,35 @@ every method and every parameter name and kind.
 from os import PathLike
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
+from typing_extensions import TypedDict, Unpack
+
 _StrPath = Union[str, "PathLike[str]"]
 _AgentLike = Union[str, "Agent"]
 _SymbolLike = Union[str, "Symbol"]
 #: ``(status, content_type, body)``
 _Scrape = Tuple[int, str, str]
+
+class TelemetrySettings(TypedDict, total=False):
+    """The telemetry keywords of ``install``/``serve``/``embedded`` (whose own
+    ``identity`` keyword labels the whole endpoint); ``None`` means the default."""
+
+    starting_balance: Optional[float]
+    max_agents: Optional[int]
+    max_symbols: Optional[int]
+    return_period: Optional[float]
+    periods_per_year: Optional[float]
+    var_window: Optional[int]
+    equity_clock_tolerance: Optional[float]
+    trading_day_start: Optional[float]
+    role: Optional[str]
+    labels: Optional[Mapping[str, str]]
+    engine_version: Optional[str]
+
+class TelemetryOptions(TelemetrySettings, total=False):
+    """The telemetry options (``TELEMETRY_OPTIONS``) of ``Telemetry(...)`` and
+    ``Exporter.add_telemetry(...)``."""
+
+    identity: Optional["EngineIdentity"]
 
 CONTENT_TYPE: str
 MAX_ABS_AMOUNT: float
@@ -49,22 +73,7 @@ class EngineIdentity:
 
 @final
 class Telemetry:
-    def __new__(
-        cls,
-        *,
-        starting_balance: Optional[float] = ...,
-        max_agents: Optional[int] = ...,
-        max_symbols: Optional[int] = ...,
-        return_period: Optional[float] = ...,
-        periods_per_year: Optional[float] = ...,
-        var_window: Optional[int] = ...,
-        equity_clock_tolerance: Optional[float] = ...,
-        trading_day_start: Optional[float] = ...,
-        role: Optional[str] = ...,
-        labels: Optional[Mapping[str, str]] = ...,
-        identity: Optional[EngineIdentity] = ...,
-        engine_version: Optional[str] = ...,
-    ) -> "Telemetry": ...
+    def __new__(cls, **options: Unpack[TelemetryOptions]) -> "Telemetry": ...
     def publish(self) -> int: ...
     def render(self) -> str: ...
     def scrape(self) -> _Scrape: ...
@@ -189,22 +198,7 @@ class Telemetry:
 class Exporter:
     @property
     def telemetry(self) -> Telemetry: ...
-    def add_telemetry(
-        self,
-        *,
-        starting_balance: Optional[float] = ...,
-        max_agents: Optional[int] = ...,
-        max_symbols: Optional[int] = ...,
-        return_period: Optional[float] = ...,
-        periods_per_year: Optional[float] = ...,
-        var_window: Optional[int] = ...,
-        equity_clock_tolerance: Optional[float] = ...,
-        trading_day_start: Optional[float] = ...,
-        role: Optional[str] = ...,
-        labels: Optional[Mapping[str, str]] = ...,
-        identity: Optional[EngineIdentity] = ...,
-        engine_version: Optional[str] = ...,
-    ) -> Telemetry: ...
+    def add_telemetry(self, **options: Unpack[TelemetryOptions]) -> Telemetry: ...
     @property
     def listen_address(self) -> Optional[Tuple[str, int]]: ...
     def render(self) -> str: ...
@@ -303,32 +297,10 @@ def install(
     buckets: Optional[Mapping[str, Sequence[float]]] = None,
     upkeep_interval: Optional[float] = None,
     start_unready: bool = False,
-    **telemetry: Any,
+    **telemetry: Unpack[TelemetrySettings],
 ) -> Exporter: ...
-def serve(
-    *,
-    listen: Optional[str] = None,
-    port: Optional[int] = None,
-    allow_clients: Optional[Sequence[str]] = None,
-    global_labels: Optional[Mapping[str, str]] = None,
-    identity: Optional[EngineIdentity] = None,
-    buckets: Optional[Mapping[str, Sequence[float]]] = None,
-    upkeep_interval: Optional[float] = None,
-    start_unready: bool = False,
-    **telemetry: Any,
-) -> Exporter: ...
-def embedded(
-    *,
-    listen: Optional[str] = None,
-    port: Optional[int] = None,
-    allow_clients: Optional[Sequence[str]] = None,
-    global_labels: Optional[Mapping[str, str]] = None,
-    identity: Optional[EngineIdentity] = None,
-    buckets: Optional[Mapping[str, Sequence[float]]] = None,
-    upkeep_interval: Optional[float] = None,
-    start_unready: bool = False,
-    **telemetry: Any,
-) -> Exporter: ...
+serve = install
+embedded = install
 def shutdown() -> None: ...
 def installed() -> Optional[Exporter]: ...
 def set_default(telemetry: Telemetry) -> None: ...
