@@ -219,3 +219,18 @@ def test_instrumented_logger_from_eight_threads() -> None:
     assert value(text, "velocitytrader_trades_total") == 2000
     assert value(text, "velocitytrader_pnl_total") == 8 * 125 * 0.5
     assert value(text, "velocitytrader_errors_total", {"severity": "low"}) == 2000
+
+
+def test_instrumenting_before_install_leaves_install_free() -> None:
+    from conftest import run_python
+    run_python(
+        "import velocity_metrics as vm\n"
+        "from test_logger import LookAlikeLogger, trade\n"
+        "from exposition import value\n"
+        "logger = LookAlikeLogger()\n"
+        "instrumentation = vm.instrument_logger(logger)\n"
+        "vm.install(listen='127.0.0.1:0', starting_balance=5000.0)  # a changed configuration\n"
+        "logger.log_trade(trade(3.0))\n"
+        "assert value(vm.render(), 'velocitytrader_trades_total') == 1\n"
+        "assert instrumentation.report().trades_recorded == 1\n"
+    )

@@ -76,10 +76,24 @@ class LoggerInstrumentation:
 
     def __init__(self, logger: Any, telemetry: Optional[_native.Telemetry]) -> None:
         self._logger = logger
-        self._recorder = _native.LogRecorder(telemetry)
+        self._telemetry = telemetry
+        self._native: Optional[_native.LogRecorder] = None
         self._originals: Dict[str, Any] = {}
         self._lock = threading.Lock()
         self._unreadable = 0
+
+    @property
+    def _recorder(self) -> _native.LogRecorder:
+        """The native recorder, made at the first logged call: instrumenting
+        the logger before ``install()`` does not create the process-wide
+        telemetry (``install`` could then not change its configuration)."""
+        recorder = self._native
+        if recorder is None:
+            with self._lock:
+                if self._native is None:
+                    self._native = _native.LogRecorder(self._telemetry)
+                recorder = self._native
+        return recorder
 
     @property
     def unreadable_calls(self) -> int:
