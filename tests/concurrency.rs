@@ -269,3 +269,123 @@ fn equity_from_four_threads_with_their_own_clocks_is_never_refused() {
         Err(velocity_metrics::RecordError::OutOfOrder { .. })
     ));
 }
+
+/// Eight threads recording equity, the order of their calls fixed by a lock
+/// and logged with it, while another thread publishes: the published curve
+/// (equity, balance, current and largest drawdown) is the one of that order,
+/// whoever applied each sample — the recording thread, another one or the
+/// publisher.
+#[test]
+fn equity_from_eight_threads_gives_the_curve_of_the_order_the_calls_took_effect_in() {
+    const THREADS: u64 = 8;
+    const PER_THREAD: usize = 3000;
+    let (telemetry, handle) = fresh();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|w| {
+            let (telemetry, order) = (telemetry.clone(), Arc::clone(&order));
+            thread::spawn(move || {
+                let mut x = 0x2545_F491_4F6C_DD1D_u64 ^ (w + 1);
+                for _ in 0..PER_THREAD {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let equity = 9_000.0 + (x % 2001) as f64;
+                    let mut log = order.lock().unwrap();
+                    telemetry.record_equity_now(equity, equity).unwrap();
+                    log.push(equity);
+                    drop(log);
+                    if x % 3 == 0 {
+                        thread::yield_now();
+                    }
+                }
+            })
+        })
+        .collect();
+    let publisher = {
+        let (telemetry, handle) = (telemetry.clone(), handle.clone());
+        thread::spawn(move || {
+            for _ in 0..50 {
+                let s = scrape(&telemetry, &handle);
+                let current = s.value("velocitytrader_current_drawdown", &[]);
+                let max = s.value("velocitytrader_max_drawdown", &[]);
+                assert!(current <= max, "{current:?} > {max:?}");
+            }
+        })
+    };
+    for w in workers {
+        w.join().unwrap();
+    }
+    publisher.join().unwrap();
+    let order = order.lock().unwrap();
+    let mut expected = velocity_metrics::stats::DrawdownTracker::with_initial_peak(order[0]);
+    for &equity in order.iter() {
+        expected.update(equity);
+    }
+    let s = scrape(&telemetry, &handle);
+    let last = order.last().copied();
+    assert_eq!(s.value("velocitytrader_account_equity", &[]), last);
+    assert_eq!(s.value("velocitytrader_account_balance", &[]), last);
+    assert_eq!(
+        s.value("velocitytrader_max_drawdown", &[]),
+        expected.max().map(|d| d * 100.0)
+    );
+    assert_eq!(
+        s.value("velocitytrader_current_drawdown", &[]),
+        expected.current().map(|d| d * 100.0)
+    );
+}
+
+/// Eight threads recording equity as fast as they can, with no lock between
+/// them, and a publisher: no sample is lost (the one deepest dip shows in the
+/// largest drawdown, which no order can change while the starting balance
+/// stays the peak) and each thread's samples keep its own order (the last
+/// sample applied is one thread's last).
+#[test]
+fn equity_from_eight_threads_at_once_loses_no_sample_and_keeps_each_threads_order() {
+    const THREADS: usize = 8;
+    const PER_THREAD: usize = 20_000;
+    let recorder = Arc::new(PrometheusBuilder::new().build_recorder());
+    let handle = recorder.handle();
+    let telemetry = Telemetry::builder()
+        .starting_balance(10_000.0)
+        .build_with_recorder(recorder);
+    let last_of = |w: usize| 9_500.5 + w as f64;
+    let workers: Vec<_> = (0..THREADS)
+        .map(|w| {
+            let telemetry = telemetry.clone();
+            thread::spawn(move || {
+                for i in 0..PER_THREAD {
+                    let equity = match (w, i) {
+                        (5, 6_666) => 8_000.25,
+                        (_, i) if i == PER_THREAD - 1 => last_of(w),
+                        _ => 9_000.0 + ((i * 7 + w * 13) % 1000) as f64,
+                    };
+                    telemetry.record_equity_now(equity, equity).unwrap();
+                }
+            })
+        })
+        .collect();
+    let publisher = {
+        let (telemetry, handle) = (telemetry.clone(), handle.clone());
+        thread::spawn(move || {
+            for _ in 0..50 {
+                scrape(&telemetry, &handle);
+            }
+        })
+    };
+    for w in workers {
+        w.join().unwrap();
+    }
+    publisher.join().unwrap();
+    let s = scrape(&telemetry, &handle);
+    assert_eq!(
+        s.value("velocitytrader_max_drawdown", &[]),
+        Some((10_000.0 - 8_000.25) / 10_000.0 * 100.0)
+    );
+    let equity = s.value("velocitytrader_account_equity", &[]).unwrap();
+    assert!(
+        (0..THREADS).any(|w| equity == last_of(w)),
+        "the last sample applied ({equity}) is no thread's last"
+    );
+}
