@@ -21,7 +21,7 @@
 //! ```
 //!
 //! Flags: `--threads LIST` (default `2,4,8,16`), `--calls N` timed calls per
-//! thread per phase (default 200,000), `--rounds N` (default 2),
+//! thread per phase (default 500,000), `--rounds N` (default 2),
 //! `--phase-secs S`: a thread stops a phase early after S seconds (default
 //! 5), which bounds the whole run to about 4 × 2 × 2 × 2 × S seconds.
 
@@ -40,12 +40,12 @@ struct Plan {
     phase_secs: u64,
 }
 
-const USAGE: &str = "usage: many_cores [--bench] [--threads 2,4,8,16] [--calls 200000] [--rounds 2] [--phase-secs 5]";
+const USAGE: &str = "usage: many_cores [--bench] [--threads 2,4,8,16] [--calls 500000] [--rounds 2] [--phase-secs 5]";
 
 fn parse_args() -> Result<Plan, String> {
     let mut plan = Plan {
         threads: vec![2, 4, 8, 16],
-        calls: 200_000,
+        calls: 500_000,
         rounds: 2,
         phase_secs: 5,
     };
