@@ -172,35 +172,34 @@ fn two_threads_taking_strict_turns_give_the_streaks_of_the_turn_order() {
     );
 }
 
-#[test]
-fn streaks_under_random_contention_equal_those_of_the_recorded_order() {
-    const THREADS: usize = 4;
-    const PER_THREAD: usize = 5000;
-    let (telemetry, handle) = fresh();
-    let symbol = Symbol::new("XAUUSD+").unwrap();
-    let order = Arc::new(std::sync::Mutex::new(Vec::with_capacity(
-        THREADS * PER_THREAD,
-    )));
-    let workers: Vec<_> = (0..THREADS)
+/// `threads` threads each recording `per_thread` values, the values drawn
+/// from a thread's own xorshift sequence by `value_of`; every `record` call
+/// is made and logged under one lock, which fixes the global order, and
+/// threads yield now and then. Meanwhile another thread scrapes 50 times and
+/// runs `check` on each. Returns the values in the order recorded.
+fn record_in_logged_order(
+    telemetry: &Telemetry,
+    handle: &metrics_exporter_prometheus::PrometheusHandle,
+    threads: u64,
+    per_thread: usize,
+    value_of: fn(u64) -> f64,
+    record: fn(&Telemetry, f64),
+    check: fn(&exposition::Exposition),
+) -> Vec<f64> {
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let workers: Vec<_> = (0..threads)
         .map(|w| {
             let (telemetry, order) = (telemetry.clone(), Arc::clone(&order));
             thread::spawn(move || {
-                let mut x = 0x9E37_79B9_7F4A_7C15_u64 ^ (w as u64 + 1);
-                for _ in 0..PER_THREAD {
+                let mut x = 0x9E37_79B9_7F4A_7C15_u64 ^ (w + 1);
+                for _ in 0..per_thread {
                     x ^= x << 13;
                     x ^= x >> 7;
                     x ^= x << 17;
-                    // Mostly long runs per thread, sometimes a breakeven.
-                    let pnl = match x % 10 {
-                        0 => 0.0,
-                        1..=5 => 1.0,
-                        _ => -1.0,
-                    };
-                    let trade = Trade::closed(Agent::BERSERKER, symbol, Timeframe::H1, pnl);
-                    // The lock fixes the global order: record and log it together.
+                    let value = value_of(x);
                     let mut log = order.lock().unwrap();
-                    telemetry.record_trade(&trade).unwrap();
-                    log.push(pnl);
+                    record(&telemetry, value);
+                    log.push(value);
                     drop(log);
                     if x % 3 == 0 {
                         thread::yield_now();
@@ -213,9 +212,7 @@ fn streaks_under_random_contention_equal_those_of_the_recorded_order() {
         let (telemetry, handle) = (telemetry.clone(), handle.clone());
         thread::spawn(move || {
             for _ in 0..50 {
-                let s = scrape(&telemetry, &handle);
-                let [cw, cl, mw, ml] = published_streaks(&s);
-                assert!(cw <= mw && cl <= ml, "{cw} {cl} {mw} {ml}");
+                check(&scrape(&telemetry, &handle));
             }
         })
     };
@@ -223,7 +220,33 @@ fn streaks_under_random_contention_equal_those_of_the_recorded_order() {
         w.join().unwrap();
     }
     publisher.join().unwrap();
-    let order = order.lock().unwrap();
+    Arc::try_unwrap(order).unwrap().into_inner().unwrap()
+}
+
+#[test]
+fn streaks_under_random_contention_equal_those_of_the_recorded_order() {
+    let (telemetry, handle) = fresh();
+    let order = record_in_logged_order(
+        &telemetry,
+        &handle,
+        4,
+        5000,
+        // Mostly long runs per thread, sometimes a breakeven.
+        |x| match x % 10 {
+            0 => 0.0,
+            1..=5 => 1.0,
+            _ => -1.0,
+        },
+        |telemetry, pnl| {
+            let symbol = Symbol::new("XAUUSD+").unwrap();
+            let trade = Trade::closed(Agent::BERSERKER, symbol, Timeframe::H1, pnl);
+            telemetry.record_trade(&trade).unwrap();
+        },
+        |s| {
+            let [cw, cl, mw, ml] = published_streaks(s);
+            assert!(cw <= mw && cl <= ml, "{cw} {cl} {mw} {ml}");
+        },
+    );
     let s = scrape(&telemetry, &handle);
     assert_eq!(published_streaks(&s), streaks_of(&order));
 }
@@ -277,47 +300,20 @@ fn equity_from_four_threads_with_their_own_clocks_is_never_refused() {
 /// publisher.
 #[test]
 fn equity_from_eight_threads_gives_the_curve_of_the_order_the_calls_took_effect_in() {
-    const THREADS: u64 = 8;
-    const PER_THREAD: usize = 3000;
     let (telemetry, handle) = fresh();
-    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let workers: Vec<_> = (0..THREADS)
-        .map(|w| {
-            let (telemetry, order) = (telemetry.clone(), Arc::clone(&order));
-            thread::spawn(move || {
-                let mut x = 0x2545_F491_4F6C_DD1D_u64 ^ (w + 1);
-                for _ in 0..PER_THREAD {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    let equity = 9_000.0 + (x % 2001) as f64;
-                    let mut log = order.lock().unwrap();
-                    telemetry.record_equity_now(equity, equity).unwrap();
-                    log.push(equity);
-                    drop(log);
-                    if x % 3 == 0 {
-                        thread::yield_now();
-                    }
-                }
-            })
-        })
-        .collect();
-    let publisher = {
-        let (telemetry, handle) = (telemetry.clone(), handle.clone());
-        thread::spawn(move || {
-            for _ in 0..50 {
-                let s = scrape(&telemetry, &handle);
-                let current = s.value("velocitytrader_current_drawdown", &[]);
-                let max = s.value("velocitytrader_max_drawdown", &[]);
-                assert!(current <= max, "{current:?} > {max:?}");
-            }
-        })
-    };
-    for w in workers {
-        w.join().unwrap();
-    }
-    publisher.join().unwrap();
-    let order = order.lock().unwrap();
+    let order = record_in_logged_order(
+        &telemetry,
+        &handle,
+        8,
+        3000,
+        |x| 9_000.0 + (x % 2001) as f64,
+        |telemetry, equity| telemetry.record_equity_now(equity, equity).unwrap(),
+        |s| {
+            let current = s.value("velocitytrader_current_drawdown", &[]);
+            let max = s.value("velocitytrader_max_drawdown", &[]);
+            assert!(current <= max, "{current:?} > {max:?}");
+        },
+    );
     let mut expected = velocity_metrics::stats::DrawdownTracker::with_initial_peak(order[0]);
     for &equity in order.iter() {
         expected.update(equity);

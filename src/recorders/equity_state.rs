@@ -28,11 +28,12 @@ const APPLIED_PER_TURN: usize = 32;
 /// Otherwise the holder, a later recorder or the publisher applies it. The
 /// publisher waits for its turn (recorders never wait for it), applies what
 /// was queued before it began, and reads the book in a short critical
-/// section. A recorder waits only when the queue is full, and then
-/// it applies samples itself whenever the turn is free, spinning and
-/// yielding in between, never sleeping. A sample's order is its place in the
-/// queue; its time must not be older than the latest time accepted by more
-/// than the tolerance.
+/// section. A recorder waits only when the queue is full, and then it
+/// applies samples itself whenever the turn is free, spinning and yielding
+/// in between (see [`Backoff`]: it sleeps briefly only after tens of
+/// microseconds without progress); nothing parks on a lock. A sample's order
+/// is its place in the queue; its time must not be older than the latest
+/// time accepted by more than the tolerance.
 #[derive(Debug)]
 pub(crate) struct EquityState {
     book: TurnLock<EquityBook>,
