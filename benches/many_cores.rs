@@ -4,7 +4,8 @@
 //! `metrics` handle operations doing the equivalent work under the same load
 //! in the same run (phases alternate: baseline, ours, baseline, ours). Every
 //! call is timed on its own. Prints a Markdown table and the core count of
-//! the machine it ran on.
+//! the machine it ran on; the last column counts calls of 50 µs or more (a
+//! thread descheduled, or waiting for one that is).
 //!
 //! ```text
 //! cargo bench --bench many_cores
@@ -124,8 +125,10 @@ fn main() {
         plan.phase_secs,
         plan.rounds
     );
-    println!("| threads | operation | calls timed | p50 | p99 | p99.9 | p99.99 | max |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| threads | operation | calls timed | p50 | p99 | p99.9 | p99.99 | max | calls ≥ 50 µs |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut summary = Vec::new();
     for &threads in &plan.threads {
         let load = Load {
@@ -138,14 +141,22 @@ fn main() {
             let (ours, theirs) = alternate(&setup, &op, &baseline, load, plan.rounds);
             let (a, b) = (percentiles(&ours), percentiles(&theirs));
             let row = |p: [u32; 5]| p.map(|v| v.to_string()).join(" | ");
-            println!("| {threads} | {name} | {} | {} |", ours.len(), row(a));
+            // Sorted: the calls from the first one at or over 50 µs on.
+            let slow = |sorted: &[u32]| sorted.len() - sorted.partition_point(|&ns| ns < 50_000);
             println!(
-                "| {threads} | baseline: {baseline_name} | {} | {} |",
+                "| {threads} | {name} | {} | {} | {} |",
+                ours.len(),
+                row(a),
+                slow(&ours)
+            );
+            println!(
+                "| {threads} | baseline: {baseline_name} | {} | {} | {} |",
                 theirs.len(),
-                row(b)
+                row(b),
+                slow(&theirs)
             );
             let ratio = ratios(a, b);
-            println!("| {threads} | ratio | | {} |", ratio.join(" | "));
+            println!("| {threads} | ratio | | {} | |", ratio.join(" | "));
             summary.push(format!(
                 "{name} at {threads} threads: p99.9 {} ns against {} ns, {}",
                 a[2], b[2], ratio[2]
