@@ -30,8 +30,8 @@ const APPLIED_PER_TURN: usize = 32;
 /// was queued before it began, and reads the book in a short critical
 /// section. A recorder waits only when the queue is full, and then it
 /// applies samples itself whenever the turn is free, spinning and yielding
-/// in between (see [`Backoff`]: it sleeps briefly only after tens of
-/// microseconds without progress); nothing parks on a lock. A sample's order
+/// in between (see [`Backoff`]: it sleeps briefly only after
+/// [`Backoff::PATIENCE`] without a sample taken); nothing parks on a lock. A sample's order
 /// is its place in the queue; its time must not be older than the latest
 /// time accepted by more than the tolerance.
 #[derive(Debug)]
@@ -88,16 +88,21 @@ impl EquityState {
     pub(super) fn submit(&self, balance: f64, equity: f64, at: f64) {
         let sample = [balance.to_bits(), equity.to_bits(), at.to_bits()];
         let mut backoff = Backoff::new();
+        let mut taken = self.queue.taken();
         self.queue.push(sample, |wait| {
-            // Full: apply if the turn is free, else let its holder work.
-            let applied = self
-                .book
-                .try_lock()
-                .map_or(0, |mut book| self.apply_queued(&mut book, APPLIED_PER_TURN));
-            match (applied, wait) {
-                (0, Wait::BeforeReserving) => backoff.snooze(),
-                (0, Wait::Reserved) => backoff.snooze_awake(),
-                _ => backoff = Backoff::new(),
+            // Full: apply if the turn is free, else let its holder work, and
+            // be patient only while samples are being taken.
+            if let Some(mut book) = self.book.try_lock() {
+                self.apply_queued(&mut book, APPLIED_PER_TURN);
+            }
+            let now_taken = self.queue.taken();
+            if now_taken != taken {
+                taken = now_taken;
+                backoff = Backoff::new();
+            } else if wait == Wait::Reserved {
+                backoff.snooze_awake();
+            } else {
+                backoff.snooze();
             }
         });
         if let Some(mut book) = self.book.try_lock() {
@@ -108,19 +113,13 @@ impl EquityState {
     /// Applies up to `limit` queued samples in order, stopping at one still
     /// being written; returns how many.
     fn apply_queued(&self, book: &mut EquityBook, limit: usize) -> usize {
-        let mut applied = 0;
-        while applied < limit {
-            let Some([balance, equity, at]) = self.queue.pop() else {
-                break;
-            };
+        self.queue.pop_up_to(limit, |[balance, equity, at]| {
             book.record(
                 f64::from_bits(balance),
                 f64::from_bits(equity),
                 f64::from_bits(at),
             );
-            applied += 1;
-        }
-        applied
+        })
     }
 
     /// The book with every sample queued before this call applied (up to

@@ -3,29 +3,24 @@
 //! other: a recorder appends its sample and returns; whoever holds the
 //! state's turn takes queued samples, in queue order, and applies them.
 //!
-//! The ring has one sequence word per cell (as in Dmitry Vyukov's bounded
-//! queue), but a producer reserves its position with one `fetch_add` on the
-//! tail instead of a compare-and-swap loop: with many threads appending at
-//! once, no producer retries because another one won, and positions are
-//! handed out first come, first served. A producer reserves only when the
-//! cell at the tail is free, so a reserved cell is written at once: a
-//! producer descheduled while it waits for room holds up nobody. While the
-//! queue is full it calls the caller's `make_room` — which drains the queue
-//! if it can, or backs off — rather than sleeping on a lock. Cells and the
-//! two ends sit on cache lines of their own. Payloads are atomics written
-//! and read with relaxed ordering inside the cell's sequence handshake, so
-//! there is no `unsafe` and no data race.
+//! A producer reserves its position with one `fetch_add` on the tail (no
+//! compare-and-swap loop: with many threads appending at once, no producer
+//! retries because another one won, and positions are handed out first
+//! come, first served), writes the sample into the position's cell and
+//! stamps the cell with the position. The consumer reads cells in order,
+//! stopping at one not yet stamped, and frees what it read by moving the
+//! head once per batch: it never writes to a cell, so a sample costs one
+//! cache-line transfer to the consumer and one back to the cell's next
+//! producer, not two each way. A producer reserves only when
+//! the queue has room, so a reserved cell is written at once: a producer
+//! descheduled while it waits for room holds up nobody. While the queue is
+//! full it calls the caller's `make_room` — which drains the queue if it
+//! can, or backs off — rather than sleeping on a lock. Cells and the two
+//! ends sit on cache lines of their own. Payloads are atomics written and
+//! read with relaxed ordering inside the stamp's release and acquire, and
+//! the head's, so there is no `unsafe` and no data race.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-
-/// Whether `sequence` is before `position` in wrapping order.
-#[allow(
-    clippy::cast_possible_wrap,
-    reason = "the signed difference of two wrapping counters is the point"
-)]
-fn is_behind(sequence: usize, position: usize) -> bool {
-    (sequence.wrapping_sub(position) as isize) < 0
-}
 
 /// Words in one sample.
 pub(crate) const WORDS: usize = 3;
@@ -36,8 +31,9 @@ pub(crate) enum Wait {
     /// It holds no position yet: it may wait as long as it likes, even
     /// sleep.
     BeforeReserving,
-    /// It holds a position whose cell the consumer is about to free: later
-    /// samples wait for its write, so it must not sleep.
+    /// It holds a position whose cell still holds the sample of one lap
+    /// before, about to be taken: later samples wait for its write, so it
+    /// must not sleep.
     Reserved,
 }
 
@@ -45,10 +41,9 @@ pub(crate) enum Wait {
 /// write at the same moment and must not take the line from each other.
 #[repr(align(64))]
 struct Cell {
-    /// `position` while free for the producer of `position`; `position + 1`
-    /// once that producer's sample is written; `position + capacity` once the
-    /// consumer took it (free for the next lap).
-    sequence: AtomicUsize,
+    /// `position + 1` once the sample of `position` is written in it (so a
+    /// stamp from the lap before never matches).
+    stamp: AtomicUsize,
     payload: [AtomicU64; WORDS],
 }
 
@@ -61,7 +56,8 @@ struct ProducerLine {
     companion: AtomicU64,
 }
 
-/// What only the consumer writes.
+/// What only the consumer writes: the position of the oldest sample not
+/// yet taken. Cells before it are free.
 #[repr(align(128))]
 struct ConsumerLine {
     head: AtomicUsize,
@@ -99,8 +95,9 @@ impl SampleQueue {
                 head: AtomicUsize::new(0),
             },
             cells: (0..capacity)
-                .map(|i| Cell {
-                    sequence: AtomicUsize::new(i),
+                .map(|i: usize| Cell {
+                    // As if written one lap before position `i`.
+                    stamp: AtomicUsize::new(i.wrapping_sub(capacity).wrapping_add(1)),
                     payload: Default::default(),
                 })
                 .collect(),
@@ -121,47 +118,63 @@ impl SampleQueue {
     /// drain the queue, or back off while another thread does) until there
     /// is room; see [`Wait`] for how it may wait.
     pub(crate) fn push(&self, sample: [u64; WORDS], mut make_room: impl FnMut(Wait)) {
-        // Reserve only once the tail's cell is free (several producers may
-        // see the last free cell at once: the few that then get a position
-        // beyond it wait below, briefly, since the queue is being drained).
+        // Reserve only once there is room (several producers may see the
+        // last free cell at once: the few that then get a position beyond
+        // it wait below, briefly, since the queue is being drained). The
+        // head is read first: it never passes a tail read after it.
         loop {
+            let head = self.consumer.head.load(Ordering::Relaxed);
             let tail = self.producers.tail.load(Ordering::Relaxed);
-            let sequence = self.cells[tail & self.mask]
-                .sequence
-                .load(Ordering::Relaxed);
-            if !is_behind(sequence, tail) {
+            if tail.wrapping_sub(head) < self.capacity() {
                 break;
             }
             make_room(Wait::BeforeReserving);
         }
         let position = self.producers.tail.fetch_add(1, Ordering::Relaxed);
-        let cell = &self.cells[position & self.mask];
-        while cell.sequence.load(Ordering::Acquire) != position {
+        // The head never passes an unwritten position, so this difference
+        // is never negative.
+        while position.wrapping_sub(self.consumer.head.load(Ordering::Acquire)) >= self.capacity() {
             make_room(Wait::Reserved);
         }
+        let cell = &self.cells[position & self.mask];
         for (word, value) in cell.payload.iter().zip(sample) {
             word.store(value, Ordering::Relaxed);
         }
-        cell.sequence
+        cell.stamp
             .store(position.wrapping_add(1), Ordering::Release);
     }
 
-    /// Takes the oldest sample if its write is complete. Only one thread at
-    /// a time may call this (the holder of the consumer's turn; the turn's
-    /// own acquire and release order one consumer's `head` before the next).
-    pub(crate) fn pop(&self) -> Option<[u64; WORDS]> {
-        let position = self.consumer.head.load(Ordering::Relaxed);
-        let cell = &self.cells[position & self.mask];
-        if cell.sequence.load(Ordering::Acquire) != position.wrapping_add(1) {
-            return None;
+    /// Takes up to `limit` samples in order, oldest first, handing each to
+    /// `take`, and stops early at one still being written; returns how many
+    /// it took. Frees their cells at the end. Only one thread at a time may
+    /// call this (the holder of the consumer's turn, whose own acquire and
+    /// release order one consumer's head before the next's).
+    pub(crate) fn pop_up_to(&self, limit: usize, mut take: impl FnMut([u64; WORDS])) -> usize {
+        let head = self.consumer.head.load(Ordering::Relaxed);
+        let mut taken = 0;
+        while taken < limit {
+            let position = head.wrapping_add(taken);
+            let cell = &self.cells[position & self.mask];
+            if cell.stamp.load(Ordering::Acquire) != position.wrapping_add(1) {
+                break;
+            }
+            take(std::array::from_fn(|i| {
+                cell.payload[i].load(Ordering::Relaxed)
+            }));
+            taken += 1;
         }
-        let sample = std::array::from_fn(|i| cell.payload[i].load(Ordering::Relaxed));
-        cell.sequence
-            .store(position.wrapping_add(self.capacity()), Ordering::Release);
-        self.consumer
-            .head
-            .store(position.wrapping_add(1), Ordering::Relaxed);
-        Some(sample)
+        if taken > 0 {
+            self.consumer
+                .head
+                .store(head.wrapping_add(taken), Ordering::Release);
+        }
+        taken
+    }
+
+    /// Samples taken since the queue was made (wrapping): a change means
+    /// the consumer made progress.
+    pub(crate) fn taken(&self) -> usize {
+        self.consumer.head.load(Ordering::Relaxed)
     }
 
     /// Positions reserved and not yet taken: samples written, being written,
@@ -186,6 +199,12 @@ mod tests {
     use std::sync::atomic::AtomicBool;
     use std::sync::{Arc, Mutex};
 
+    fn pop(q: &SampleQueue) -> Option<[u64; WORDS]> {
+        let mut sample = None;
+        q.pop_up_to(1, |s| sample = Some(s));
+        sample
+    }
+
     #[test]
     fn fifo_and_full() {
         let q = SampleQueue::with_capacity(3, 0);
@@ -204,15 +223,21 @@ mod tests {
             assert_eq!(wait, Wait::BeforeReserving);
             asked += 1;
             if asked == 3 {
-                assert_eq!(q.pop(), Some([0, 1, 2]));
+                assert_eq!(pop(&q), Some([0, 1, 2]));
             }
         });
         assert_eq!(asked, 3);
-        for i in 1..4 {
-            assert_eq!(q.pop(), Some([i, i + 1, i + 2]));
-        }
-        assert_eq!(q.pop(), Some([9, 9, 9]));
-        assert_eq!((q.pop(), q.queued()), (None, 0));
+        let mut taken = Vec::new();
+        assert_eq!(q.pop_up_to(2, |s| taken.push(s)), 2);
+        assert_eq!(taken, [[1, 2, 3], [2, 3, 4]]);
+        // Both cells are free at once.
+        q.push([7, 7, 7], |_| panic!("room"));
+        q.push([8, 8, 8], |_| panic!("room"));
+        assert_eq!(q.queued(), 4);
+        let mut rest = Vec::new();
+        assert_eq!(q.pop_up_to(usize::MAX, |s| rest.push(s)), 4);
+        assert_eq!(rest, [[3, 4, 5], [9, 9, 9], [7, 7, 7], [8, 8, 8]]);
+        assert_eq!((pop(&q), q.queued()), (None, 0));
     }
 
     /// Cells of neighbouring positions never share a cache line, nor the ends.
@@ -237,9 +262,7 @@ mod tests {
         let consumer = Arc::new(Mutex::new(Vec::new()));
         let returned = Arc::new(AtomicUsize::new(0));
         let drain = |q: &SampleQueue, seen: &mut Vec<[u64; WORDS]>| {
-            while let Some(s) = q.pop() {
-                seen.push(s);
-            }
+            q.pop_up_to(usize::MAX, |s| seen.push(s));
         };
         let producers: Vec<_> = (0..PRODUCERS)
             .map(|p| {

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::lock;
 
@@ -91,22 +91,26 @@ impl<T> std::ops::DerefMut for TurnGuard<'_, T> {
 }
 
 /// Waiting for another thread: busy-wait rounds of doubling length, then
-/// yielding the core, then — only once the wait has lasted long enough that
-/// the thread waited for is surely descheduled (more runnable threads than
-/// cores) — short sleeps, so that it gets a core. Never parks the thread on
-/// a lock: waking a parked thread costs tens of microseconds, and a queue of
-/// parked threads woken one by one (a convoy) costs that many times over.
+/// yielding the core, then — once the wait has lasted [`Backoff::PATIENCE`],
+/// long enough that the thread waited for is surely descheduled (more
+/// runnable threads than cores) — short sleeps, so that it gets a core.
+/// Callers start a new `Backoff` whenever they see progress. Never parks
+/// the thread on a lock: waking a parked thread costs tens of microseconds,
+/// and a queue of parked threads woken one by one (a convoy) costs that many
+/// times over.
 #[derive(Debug, Default)]
 pub(crate) struct Backoff {
     step: u32,
+    yielding_since: Option<Instant>,
 }
 
 impl Backoff {
     /// Busy-wait rounds (1 + 2 + … + 64 pause instructions, about a
     /// microsecond in all).
     const SPIN_ROUNDS: u32 = 7;
-    /// Then yields, tens of microseconds in all on a busy machine.
-    const YIELD_ROUNDS: u32 = 32;
+    /// How long to yield before sleeping: several times the longest turn
+    /// a running thread holds anything waited for here.
+    pub(crate) const PATIENCE: Duration = Duration::from_micros(30);
     /// Then sleeps of this length.
     const SLEEP: Duration = Duration::from_micros(50);
 
@@ -116,8 +120,15 @@ impl Backoff {
 
     /// Waits a little, longer on each call.
     pub(crate) fn snooze(&mut self) {
-        if self.step < Self::SPIN_ROUNDS + Self::YIELD_ROUNDS {
-            self.snooze_awake();
+        if self.step < Self::SPIN_ROUNDS {
+            self.spin();
+        } else if self
+            .yielding_since
+            .get_or_insert_with(Instant::now)
+            .elapsed()
+            < Self::PATIENCE
+        {
+            std::thread::yield_now();
         } else {
             std::thread::sleep(Self::SLEEP);
         }
@@ -127,14 +138,17 @@ impl Backoff {
     /// that others wait for.
     pub(crate) fn snooze_awake(&mut self) {
         if self.step < Self::SPIN_ROUNDS {
-            for _ in 0..1u32 << self.step {
-                std::hint::spin_loop();
-            }
-            self.step += 1;
+            self.spin();
         } else {
-            self.step = self.step.saturating_add(1);
             std::thread::yield_now();
         }
+    }
+
+    fn spin(&mut self) {
+        for _ in 0..1u32 << self.step {
+            std::hint::spin_loop();
+        }
+        self.step += 1;
     }
 }
 
