@@ -121,9 +121,10 @@ impl SampleQueue {
         // Reserve only once there is room (several producers may see the
         // last free cell at once: the few that then get a position beyond
         // it wait below, briefly, since the queue is being drained). The
-        // head is read first: it never passes a tail read after it.
+        // head is read first, with acquire: it never passes a tail read
+        // after it.
         loop {
-            let head = self.consumer.head.load(Ordering::Relaxed);
+            let head = self.consumer.head.load(Ordering::Acquire);
             let tail = self.producers.tail.load(Ordering::Relaxed);
             if tail.wrapping_sub(head) < self.capacity() {
                 break;
