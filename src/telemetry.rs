@@ -9,6 +9,7 @@ mod sample_queue;
 mod seqlock;
 mod sink;
 mod slots;
+mod turn_lock;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -23,11 +24,12 @@ pub(crate) use constant_labels::{validate_constant_labels, validate_constant_val
 pub(crate) use indexed::IndexedHandles;
 pub use publish::PublisherGuard;
 pub(crate) use publish::{PublishHooks, Stage};
-pub(crate) use sample_queue::SampleQueue;
+pub(crate) use sample_queue::{SampleQueue, Wait};
 pub(crate) use seqlock::{SeqLock, SharedF64, SharedU64};
 pub(crate) use sink::{LazyCounter, LazyGauge, LazyHistogram, Sink, SinkTarget, count_f64};
 pub(crate) use slots::LabelSlots;
 pub use slots::OVERFLOW_LABEL;
+pub(crate) use turn_lock::{Backoff, TurnGuard, TurnLock};
 
 use crate::error::RecordError;
 use crate::model::Timeframe;

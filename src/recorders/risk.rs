@@ -78,6 +78,15 @@ impl EquityBook {
     }
 }
 
+#[cfg(test)]
+impl EquityBook {
+    /// Latest equity and largest drawdown (a fraction), for the tests of how
+    /// samples reach the book.
+    pub(super) fn equity_and_max_drawdown(&self) -> (Option<f64>, Option<f64>) {
+        (self.equity, self.drawdown.max())
+    }
+}
+
 impl Telemetry {
     fn check_equity(&self, balance: f64, equity: f64) -> Result<(), RecordError> {
         amount("balance", balance)
