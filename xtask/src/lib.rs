@@ -6,5 +6,7 @@
 pub mod defs;
 pub mod grafana;
 pub mod promql;
+pub mod rules;
 pub mod assets;
 pub mod files;
+pub mod yaml;

@@ -473,6 +473,11 @@ impl Expr {
     pub fn and_on(self, on: &'static [&'static str], rhs: impl Into<Expr>) -> Expr {
         self.binary(BinOp::And, rhs, Some(Matching { on, group_left: None }))
     }
+    /// `self unless rhs`.
+    #[must_use]
+    pub fn unless(self, rhs: impl Into<Expr>) -> Expr {
+        self.binary(BinOp::Unless, rhs, None)
+    }
     /// `self unless on (labels) rhs`.
     #[must_use]
     pub fn unless_on(self, on: &'static [&'static str], rhs: impl Into<Expr>) -> Expr {
@@ -625,6 +630,8 @@ impl Expr {
 
 /// The variables every dashboard query filters engine series by.
 pub const IDENTITY_VARIABLES: [&str; 5] = ["job", "instance", "engine", "account", "mode"];
+/// A target and an engine identity: what alerts about one engine match on.
+pub const IDENTITY: &[&str] = &["job", "instance", "engine", "account", "mode"];
 /// Breakdown labels with a dashboard variable of the same name.
 pub const LABEL_VARIABLES: [&str; 3] = ["agent", "symbol", "timeframe"];
 
