@@ -62,6 +62,7 @@ assets![
     "dashboards/provisioning/dashboards/velocitytrader.yml",
     "dashboards/.lint",
     "alerts/velocitytrader.rules.yml",
+    "alerts/vmalert/velocitytrader.rules.yml",
     "alerts/velocitytrader.test.yml",
     "alerts/runbooks/velocitytrader.md",
     "alerts/alertmanager.yml",
