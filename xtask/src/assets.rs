@@ -19,6 +19,7 @@ pub fn generate() -> Vec<File> {
         files.push(File::new(stack.rules_path(), rules_file(&rules_header(stack), &groups, stack)));
     }
     let alerts = defs::alerts(&groups);
+    files.push(File::new("alerts/alertmanager.yml", crate::alertmanager::config()));
     files.push(File::new("alerts/velocitytrader.test.yml", test_file(TESTS_HEADER, &defs::rule_cases(), &alerts)));
     files
 }
