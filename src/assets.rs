@@ -65,6 +65,7 @@ assets![
     "alerts/vmalert/velocitytrader.rules.yml",
     "alerts/velocitytrader.test.yml",
     "alerts/runbooks/velocitytrader.md",
+    "alerts/runbooks/velocitytrader.html",
     "alerts/alertmanager.yml",
     "deploy/docker-compose.yml",
     "deploy/prometheus.yml",

@@ -19,6 +19,10 @@ pub fn generate() -> Vec<File> {
         files.push(File::new(stack.rules_path(), rules_file(&rules_header(stack), &groups, stack)));
     }
     let alerts = defs::alerts(&groups);
+    let objectives: Vec<_> = defs::objectives::ALL.iter().map(|(_, o)| *o).collect();
+    let runbook = crate::runbooks::markdown(&groups, &objectives);
+    files.push(File::new("alerts/runbooks/velocitytrader.html", crate::runbooks::html(&runbook)));
+    files.push(File::new("alerts/runbooks/velocitytrader.md", runbook));
     files.push(File::new("alerts/alertmanager.yml", crate::alertmanager::config()));
     files.push(File::new("alerts/velocitytrader.test.yml", test_file(TESTS_HEADER, &defs::rule_cases(), &alerts)));
     files

@@ -34,6 +34,7 @@ pub mod defs;
 pub mod grafana;
 pub mod promql;
 pub mod rules;
+pub mod runbooks;
 pub mod alertmanager;
 pub mod assets;
 pub mod files;

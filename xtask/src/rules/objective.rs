@@ -78,6 +78,12 @@ pub struct Objective {
     pub min_events: u32,
     /// The alertgroup of its pages (tickets get `<group>_ticket`).
     pub group: &'static str,
+    /// Runbook: why events get slow.
+    pub causes: &'static str,
+    /// Runbook: where to look.
+    pub check: &'static str,
+    /// Runbook: what to do.
+    pub act: &'static str,
 }
 
 /// `5m`, `1h`, `3d` for a whole number of minutes.
@@ -323,6 +329,31 @@ impl Objective {
                 .style(PERCENT.decimals(2).colours(Colours(Box::leak(Box::new([("green", self.target * 100.0)])), "red"))),
             burn,
         ])
+    }
+
+    /// The runbook section of each of its alerts: (alert, Markdown body).
+    #[must_use]
+    pub fn runbook(&self) -> Vec<(&'static str, String)> {
+        WORKBOOK
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let rate = b.burn_rate(self.period_days);
+                let (long, short) = (duration(b.long_minutes), duration(b.short_minutes()));
+                let meaning = format!(
+                    "**Meaning.** The objective is {}: an error budget of {}% of {} slower than {} over {} days. Over the last {long} and the last {short} the slow share was above {:.3}% — the budget burns more than {rate} times as fast as it may, which spends {}% of it in {long}. {} It resolves once the {short} window is below the rate again, and never judges fewer than {} {} in {long}.",
+                    self.title(), self.budget() * 100.0, self.events, self.threshold, self.period_days,
+                    rate * self.budget() * 100.0, b.budget_spent * 100.0,
+                    match i {
+                        0 => "It pages: at this rate the month's budget is gone within two days.".to_owned(),
+                        1 => format!("It pages for a steadier burn, and resolves (superseded) while `{}` fires.", self.alert_name(&WORKBOOK[0])),
+                        _ => "It is a ticket: a slow leak to fix within days, not tonight.".to_owned(),
+                    },
+                    self.min_events, self.events
+                );
+                (self.alert_name(b), format!("{meaning}\n\n**Likely causes.** {}\n\n**Check.** {}\n\n**Do.** {}\n", self.causes, self.check, self.act))
+            })
+            .collect()
     }
 
     /// Every rule group, alert and case of the objective (for checks).
