@@ -24,6 +24,7 @@ pub fn generate() -> Vec<File> {
     files.push(File::new("alerts/runbooks/velocitytrader.html", crate::runbooks::html(&runbook)));
     files.push(File::new("alerts/runbooks/velocitytrader.md", runbook));
     files.push(File::new("alerts/alertmanager.yml", crate::alertmanager::config()));
+    files.extend(crate::deploy::files());
     files.push(File::new("alerts/velocitytrader.test.yml", test_file(TESTS_HEADER, &defs::rule_cases(), &alerts)));
     files
 }

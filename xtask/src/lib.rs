@@ -31,6 +31,7 @@
 //! ```
 
 pub mod defs;
+pub mod deploy;
 pub mod grafana;
 pub mod promql;
 pub mod rules;

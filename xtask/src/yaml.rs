@@ -145,7 +145,11 @@ fn comment_lines(comment: &str) -> Vec<String> {
 pub fn document(header: &str, root: &Yaml) -> String {
     let mut out = String::new();
     for line in header.lines() {
-        push_comment(&mut out, "", line);
+        if line.is_empty() {
+            out.push_str("#\n");
+        } else {
+            push_comment(&mut out, "", line);
+        }
     }
     write_node(&mut out, root, 0);
     out
@@ -213,6 +217,7 @@ fn write_value(out: &mut String, value: &Yaml, indent: usize) {
             out.push('\n');
             write_node(out, value, indent + 2);
         }
+        Yaml::Scalar(text) if text.is_empty() => out.push('\n'),
         Yaml::Map(_) => out.push_str(" {}\n"),
         Yaml::Seq(_) => out.push_str(" []\n"),
         other => {
@@ -267,7 +272,8 @@ fn is_plain_safe(text: &str) -> bool {
         || text.starts_with(|c: char| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '_');
     !keyword
         && !number
-        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !(",[]{}#&*!|>'\"%@`".contains(first)
+            || ("-?:".contains(first) && text.chars().nth(1).is_none_or(|c| c == ' ')))
         && !text.starts_with(' ')
         && !text.ends_with(' ')
         && !text.ends_with(':')

@@ -128,7 +128,7 @@ pub fn groups() -> Vec<Group> {
         group("velocitytrader.meta", "── the alerting pipeline itself ──────────────────────────────────────────\nThe watchdog fires always: its notifications prove that rules are\nevaluated and Alertmanager delivers (point a dead man's switch at it; see\nalerts/alertmanager.yml). The others watch Prometheus and Alertmanager\n(series they export about themselves; deploy/prometheus.yml scrapes both).", vec![
             alert("VelocityTraderWatchdog", Heartbeat, "watchdog", "", vector(1.0),
                 "Alerting pipeline heartbeat (always firing)",
-                "Always firing (value {{ $value }}) while Prometheus evaluates the VelocityTrader rules and can reach Alertmanager. Its notifications stopping means the pipeline is broken, not that all is well."),
+                "Always firing (value {{ $value }}) while {evaluator} evaluates the VelocityTrader rules and can reach Alertmanager. Its notifications stopping means the pipeline is broken, not that all is well."),
             alert("VelocityTraderPrometheusRuleFailures", Critical, "meta", "", increase(stack("prometheus_rule_evaluation_failures_total"), w("5m")).gt(0.0),
                 "Prometheus {{ $labels.instance }} fails to evaluate rules",
                 "Prometheus {{ $labels.instance }} failed {{ $value | printf \"%.0f\" }} rule evaluation(s) of group {{ $labels.rule_group }} in the last 5 minutes: alerts of that group may not fire.").only(Stack::Prometheus),
@@ -146,7 +146,7 @@ pub fn groups() -> Vec<Group> {
                 "The last configuration reload of Alertmanager {{ $labels.instance }} failed (success = {{ $value }}): it keeps routing with the previous configuration."),
             alert("VelocityTraderAlertmanagerDown", Critical, "meta", "5m", up().eq("job", "alertmanager").equals(0.0),
                 "Alertmanager {{ $labels.instance }} is down",
-                "Prometheus cannot scrape Alertmanager {{ $labels.instance }} (up = {{ $value }}) for 5 minutes: notifications are probably not delivered either, so watch for the watchdog going silent."),
+                "{scraper} cannot scrape Alertmanager {{ $labels.instance }} (up = {{ $value }}) for 5 minutes: notifications are probably not delivered either, so watch for the watchdog going silent."),
         ]),
     ]
 }

@@ -50,6 +50,22 @@ impl Stack {
         }
     }
 
+    /// What evaluates the rules.
+    #[must_use]
+    pub fn evaluator(self) -> &'static str {
+        match self {
+            Stack::Prometheus => "Prometheus",
+            Stack::Fleet => "vmalert",
+        }
+    }
+
+    /// `text` with `{scraper}` and `{evaluator}` named for this stack.
+    #[must_use]
+    pub fn name_in(self, text: &str) -> String {
+        text.replace("{scraper}", self.scraper())
+            .replace("{evaluator}", self.evaluator())
+    }
+
     /// The rule file the stack loads.
     #[must_use]
     pub fn rules_path(self) -> &'static str {
@@ -267,10 +283,10 @@ fn rule_yaml(rule: &Rule, stack: Stack) -> Item {
                 .kv(
                     "annotations",
                     map()
-                        .kv("summary", s(a.summary.replace("{scraper}", stack.scraper())))
+                        .kv("summary", s(stack.name_in(&a.summary)))
                         .kv(
                             "description",
-                            s(a.description.replace("{scraper}", stack.scraper())),
+                            s(stack.name_in(&a.description)),
                         )
                         .kv("runbook_url", s(stack.runbook_url(a.name)))
                         .build(),
