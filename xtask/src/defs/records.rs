@@ -35,17 +35,7 @@ pub const ERRORS_RATE5M: Record = Record { name: "velocitytrader:errors:rate5m",
 pub const ERRORS_HIGH_OR_CRITICAL_RATE5M: Record = Record { name: "velocitytrader:errors_high_or_critical:rate5m", labels: &[], unit: Unit::Count };
 /// `velocitytrader:db_query_duration_seconds:p95_5m`.
 pub const DB_QUERY_DURATION_SECONDS_P95_5M: Record = Record { name: "velocitytrader:db_query_duration_seconds:p95_5m", labels: &[], unit: Unit::Seconds };
-/// `velocitytrader:risk_decision_duration_seconds:p99_5m`.
-pub const RISK_DECISION_DURATION_SECONDS_P99_5M: Record = Record { name: "velocitytrader:risk_decision_duration_seconds:p99_5m", labels: &[], unit: Unit::Seconds };
 /// `velocitytrader:orders_submitted_15m:count`.
 pub const ORDERS_SUBMITTED_15M: Record = Record { name: "velocitytrader:orders_submitted_15m:count", labels: &[], unit: Unit::Count };
 /// `velocitytrader:order_reject_ratio_15m:ratio`.
 pub const ORDER_REJECT_RATIO_15M: Record = Record { name: "velocitytrader:order_reject_ratio_15m:ratio", labels: &[], unit: Unit::Ratio };
-/// `velocitytrader:order_fills_slow_5m:ratio`.
-pub const ORDER_FILLS_SLOW_5M: Record = Record { name: "velocitytrader:order_fills_slow_5m:ratio", labels: &[], unit: Unit::Ratio };
-/// `velocitytrader:order_fills_slow_30m:ratio`.
-pub const ORDER_FILLS_SLOW_30M: Record = Record { name: "velocitytrader:order_fills_slow_30m:ratio", labels: &[], unit: Unit::Ratio };
-/// `velocitytrader:order_fills_slow_1h:ratio`.
-pub const ORDER_FILLS_SLOW_1H: Record = Record { name: "velocitytrader:order_fills_slow_1h:ratio", labels: &[], unit: Unit::Ratio };
-/// `velocitytrader:order_fills_slow_6h:ratio`.
-pub const ORDER_FILLS_SLOW_6H: Record = Record { name: "velocitytrader:order_fills_slow_6h:ratio", labels: &[], unit: Unit::Ratio };
