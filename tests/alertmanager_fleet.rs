@@ -54,13 +54,13 @@ fn status(listed: &Json, name: &str, key: (&str, &str)) -> (String, Vec<String>)
         .unwrap_or_default()
 }
 
-#[test]
-#[ignore = "needs prometheus-alertmanager"]
-fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
+/// The shipped Alertmanager, ready, delivering to a webhook in this test:
+/// (its directory, the webhook, its port, the process).
+fn shipped_alertmanager() -> (tempfile::TempDir, Webhook, u16, net::ChildGroup) {
     let dir = tempfile::tempdir().unwrap();
     let hook = Webhook::start();
     let port = free_port();
-    let _alertmanager = alertmanager::start_shipped(
+    let child = alertmanager::start_shipped(
         dir.path(),
         port,
         &format!("http://127.0.0.1:{}/velocitytrader", hook.port),
@@ -74,6 +74,13 @@ fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    (dir, hook, port, child)
+}
+
+#[test]
+#[ignore = "needs prometheus-alertmanager"]
+fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
+    let (_dir, hook, port, _alertmanager) = shipped_alertmanager();
 
     // One process serving two accounts on host-a; engines on host-b and host-c.
     let acc_1 = [
@@ -256,8 +263,14 @@ fn delivered(hook: &Webhook) -> Vec<(String, String, String)> {
         .map(|a| {
             (
                 a["status"].as_str().unwrap_or_default().to_owned(),
-                a["labels"]["alertname"].as_str().unwrap_or_default().to_owned(),
-                a["labels"]["instance"].as_str().unwrap_or_default().to_owned(),
+                a["labels"]["alertname"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                a["labels"]["instance"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect()
@@ -266,20 +279,7 @@ fn delivered(hook: &Webhook) -> Vec<(String, String, String)> {
 #[test]
 #[ignore = "needs prometheus-alertmanager"]
 fn warnings_of_an_engine_that_goes_down_resolve_at_the_receiver_within_a_minute() {
-    let dir = tempfile::tempdir().unwrap();
-    let hook = Webhook::start();
-    let port = free_port();
-    let _alertmanager = alertmanager::start_shipped(
-        dir.path(),
-        port,
-        &format!("http://127.0.0.1:{}/velocitytrader", hook.port),
-        Stdio::null(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !matches!(http(port, "GET", "/-/ready", ""), Ok((200, _))) {
-        assert!(Instant::now() < deadline, "alertmanager did not become ready");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let (_dir, hook, port, _alertmanager) = shipped_alertmanager();
     let engine = [
         ("instance", "host-a:9090"),
         ("engine", "ams-01"),
@@ -289,14 +289,28 @@ fn warnings_of_an_engine_that_goes_down_resolve_at_the_receiver_within_a_minute(
     // Two warnings fire, as Prometheus would send them, and are delivered.
     let warnings = || {
         vec![
-            alert("VelocityTraderLabelOverflow", "warning", "telemetry", &engine),
+            alert(
+                "VelocityTraderLabelOverflow",
+                "warning",
+                "telemetry",
+                &engine,
+            ),
             alert("VelocityTraderDrawdownHigh", "warning", "drawdown", &engine),
         ]
     };
     post(port, &Json::from(warnings()));
     let deadline = Instant::now() + Duration::from_secs(90);
-    while delivered(&hook).iter().filter(|(s, _, _)| s == "firing").count() < 2 {
-        assert!(Instant::now() < deadline, "warnings not delivered: {:?}", delivered(&hook));
+    while delivered(&hook)
+        .iter()
+        .filter(|(s, _, _)| s == "firing")
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "warnings not delivered: {:?}",
+            delivered(&hook)
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     // The engine goes down: Prometheus resolves both warnings (their series
@@ -310,13 +324,23 @@ fn warnings_of_an_engine_that_goes_down_resolve_at_the_receiver_within_a_minute(
         // RFC 3339 in UTC, computed without a date library.
         let (days, secs) = (t / 86_400, t % 86_400);
         let (y, m, d) = civil_from_days(i64::try_from(days).unwrap());
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
     };
     let mut resolved = warnings();
     for a in &mut resolved {
         a["endsAt"] = Json::from(ended.clone());
     }
-    resolved.push(alert("VelocityTraderTargetDown", "critical", "liveness", &[("instance", "host-a:9090")]));
+    resolved.push(alert(
+        "VelocityTraderTargetDown",
+        "critical",
+        "liveness",
+        &[("instance", "host-a:9090")],
+    ));
     post(port, &Json::from(resolved));
     let deadline = now + Duration::from_secs(60);
     loop {
@@ -332,7 +356,10 @@ fn warnings_of_an_engine_that_goes_down_resolve_at_the_receiver_within_a_minute(
         );
         std::thread::sleep(Duration::from_millis(500));
     }
-    eprintln!("warnings resolved at the receiver {:?} after the engine went down", now.elapsed());
+    eprintln!(
+        "warnings resolved at the receiver {:?} after the engine went down",
+        now.elapsed()
+    );
 }
 
 /// Days since 1970-01-01 → (year, month, day) (H. Hinnant's algorithm).

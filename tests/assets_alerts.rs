@@ -258,17 +258,26 @@ fn the_promised_alerts_exist_with_the_right_severity_and_source() {
                 &format!("VelocityTrader{objective}BudgetBurn{suffix}"),
                 severity,
                 &[
-                    &format!("velocitytrader:{slow}_{long}:ratio{{mode!=\"backtest\"}}/0.01>{rate}"),
-                    &format!("velocitytrader:{slow}_{short}:ratio{{mode!=\"backtest\"}}/0.01>{rate}"),
+                    &format!(
+                        "velocitytrader:{slow}_{long}:ratio{{mode!=\"backtest\"}}/0.01>{rate}"
+                    ),
+                    &format!(
+                        "velocitytrader:{slow}_{short}:ratio{{mode!=\"backtest\"}}/0.01>{rate}"
+                    ),
                 ],
             );
         }
     }
-    for (slow, le) in [("order_fills_slow", "0.5"), ("risk_decisions_slow", "0.025")] {
+    for (slow, le) in [
+        ("order_fills_slow", "0.5"),
+        ("risk_decisions_slow", "0.025"),
+    ] {
         for window in ["5m", "30m", "1h", "6h", "3d", "30d"] {
             let record = all
                 .iter()
-                .find(|r| r.record.as_deref() == Some(&format!("velocitytrader:{slow}_{window}:ratio")))
+                .find(|r| {
+                    r.record.as_deref() == Some(&format!("velocitytrader:{slow}_{window}:ratio"))
+                })
                 .unwrap_or_else(|| panic!("no {slow} ratio over {window}"));
             let compact: String = record.expr.split_whitespace().collect();
             assert!(
@@ -535,7 +544,11 @@ fn alertmanager_routes_with_matchers_and_inhibits_matching_warnings() {
             if paired {
                 pairs += 1;
             } else {
-                assert_eq!(group, "liveness", "{:?} / {:?}: no inhibit rule can match this pair", critical.alert, warning.alert);
+                assert_eq!(
+                    group, "liveness",
+                    "{:?} / {:?}: no inhibit rule can match this pair",
+                    critical.alert, warning.alert
+                );
             }
         }
     }

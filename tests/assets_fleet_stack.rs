@@ -204,7 +204,10 @@ fn vmalert_grafana_and_runbooks_read_the_shipped_files() {
     );
     let fleet_rules = asset("alerts/vmalert/velocitytrader.rules.yml");
     assert!(fleet_rules.contains("runbook_url: '%{RUNBOOK_BASE_URL}#velocitytradertargetdown'"));
-    assert!(fleet_rules.contains("vmagent cannot scrape") && !fleet_rules.contains("Prometheus cannot scrape"));
+    assert!(
+        fleet_rules.contains("vmagent cannot scrape")
+            && !fleet_rules.contains("Prometheus cannot scrape")
+    );
     let runbooks = service(&compose, "runbooks");
     assert_eq!(
         strings(&runbooks["ports"]),

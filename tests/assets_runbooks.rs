@@ -114,7 +114,11 @@ fn the_html_page_has_every_anchor_a_runbook_url_points_at() {
     let mut checked = 0;
     for rule in rules() {
         let Some(name) = rule.alert else { continue };
-        let anchor = rule.annotations["runbook_url"].rsplit_once('#').unwrap().1.to_owned();
+        let anchor = rule.annotations["runbook_url"]
+            .rsplit_once('#')
+            .unwrap()
+            .1
+            .to_owned();
         assert!(
             page.contains(&format!("<h2 id=\"{anchor}\">{name}</h2>")),
             "{name}: no section with id {anchor} in the HTML runbook page"

@@ -162,7 +162,9 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
     let (content_type, page) = fetch(prometheus_port, "/user/velocitytrader.html");
     assert!(content_type.starts_with("text/html"), "{content_type}");
     assert!(
-        page.contains("<h2 id=\"velocitytraderdrawdowncritical\">VelocityTraderDrawdownCritical</h2>"),
+        page.contains(
+            "<h2 id=\"velocitytraderdrawdowncritical\">VelocityTraderDrawdownCritical</h2>"
+        ),
         "{page}"
     );
 
@@ -189,7 +191,10 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
         std::thread::sleep(Duration::from_secs(1));
     };
     assert_eq!(receiver, "critical");
-    assert_eq!(burn_alert["labels"]["instance"], format!("127.0.0.1:{fills_port}"));
+    assert_eq!(
+        burn_alert["labels"]["instance"],
+        format!("127.0.0.1:{fills_port}")
+    );
     let anchor = burn_alert["annotations"]["runbook_url"]
         .as_str()
         .unwrap()
@@ -197,7 +202,10 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
         .unwrap()
         .1
         .to_owned();
-    assert!(page.contains(&format!("<h2 id=\"{anchor}\">")), "#{anchor} not on the page");
+    assert!(
+        page.contains(&format!("<h2 id=\"{anchor}\">")),
+        "#{anchor} not on the page"
+    );
 
     // The pipeline heartbeat arrived on its own receiver.
     let all = notified(&hook);
@@ -213,7 +221,9 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
         .filter(|(_, a)| {
             let expected = match alertname(a) {
                 "VelocityTraderWatchdog" => true,
-                "VelocityTraderDrawdownCritical" => a["labels"]["instance"] == format!("127.0.0.1:{demo_port}"),
+                "VelocityTraderDrawdownCritical" => {
+                    a["labels"]["instance"] == format!("127.0.0.1:{demo_port}")
+                }
                 "VelocityTraderFillLatencyBudgetBurnFast" => {
                     a["labels"]["instance"] == format!("127.0.0.1:{fills_port}")
                 }
@@ -253,7 +263,8 @@ fn fetch(port: u16, path: &str) -> (String, String) {
         .lines()
         .find_map(|l| {
             let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-type").then(|| value.trim().to_owned())
+            name.eq_ignore_ascii_case("content-type")
+                .then(|| value.trim().to_owned())
         })
         .unwrap_or_default();
     (content_type, body.to_owned())

@@ -37,7 +37,11 @@ fn notified(hook: &Webhook) -> Vec<(String, String, String)> {
         })
         .map(|a| {
             let text = |v: &Json| v.as_str().unwrap_or_default().to_owned();
-            (text(&a["status"]), text(&a["labels"]["alertname"]), text(&a["labels"]["instance"]))
+            (
+                text(&a["status"]),
+                text(&a["labels"]["alertname"]),
+                text(&a["labels"]["instance"]),
+            )
         })
         .collect()
 }
@@ -92,7 +96,12 @@ fn a_down_engines_warning_resolves_at_the_receiver_within_a_minute() {
     };
     let deadline = Instant::now() + Duration::from_secs(150);
     while !has("firing", "VelocityTraderLabelOverflow") {
-        assert!(Instant::now() < deadline, "no LabelOverflow notification: {:?}\n{}", notified(&hook), logs());
+        assert!(
+            Instant::now() < deadline,
+            "no LabelOverflow notification: {:?}\n{}",
+            notified(&hook),
+            logs()
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     // The engine dies (by its process id, as a crash would end it).
@@ -111,12 +120,18 @@ fn a_down_engines_warning_resolves_at_the_receiver_within_a_minute() {
     // TargetDown speaks for the engine meanwhile (1 min `for:`).
     let deadline = killed + Duration::from_secs(120);
     while !has("firing", "VelocityTraderTargetDown") {
-        assert!(Instant::now() < deadline, "no TargetDown: {:?}", notified(&hook));
+        assert!(
+            Instant::now() < deadline,
+            "no TargetDown: {:?}",
+            notified(&hook)
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     assert!(
         !has("firing", "VelocityTraderEngineMissing"),
         "an engine whose target is down is not reported missing"
     );
-    eprintln!("LabelOverflow resolved at the receiver {resolved_after:?} after the engine went down");
+    eprintln!(
+        "LabelOverflow resolved at the receiver {resolved_after:?} after the engine went down"
+    );
 }

@@ -59,51 +59,128 @@ pub type Fires = (&'static str, &'static str);
 /// help and `tests/scenario_alerts.rs` read.
 pub const SCENARIOS: [(Scenario, &str, &[Fires]); 18] = [
     (Scenario::Calm, "calm", &[]),
-    (Scenario::Drawdown, "drawdown", &[
-        ("VelocityTraderDrawdownCritical", "~1 min"),
-        ("VelocityTraderDrawdownHigh", "~5 min, inhibited by DrawdownCritical"),
-    ]),
-    (Scenario::Disconnect, "disconnect", &[("VelocityTraderMT5Disconnected", "~2 min")]),
-    (Scenario::Stopped, "stopped", &[("VelocityTraderEngineStopped", "~5 min")]),
-    (Scenario::Stale, "stale", &[("VelocityTraderNoRecentTrades", "~15 min")]),
-    (Scenario::Errors, "errors", &[
-        ("VelocityTraderCriticalErrors", "at once"),
-        ("VelocityTraderHighErrorRate", "~5 min"),
-    ]),
-    (Scenario::SlowDb, "slow-db", &[("VelocityTraderSlowDatabase", "~10 min")]),
-    (Scenario::Losing, "losing", &[
-        ("VelocityTraderDailyLossLimitNear", "~23 min"),
-        ("VelocityTraderDailyLossLimitReached", "~28 min"),
-        ("VelocityTraderTradingHalted", "~28 min"),
-        ("VelocityTraderLowWinRate", "~30 min"),
-        ("VelocityTraderProfitFactorBelowOne", "~1 h"),
-        ("VelocityTraderAgentUnderperforming", "~1 h"),
-        ("VelocityTraderAgentLosingMoney", "~1 h"),
-    ]),
-    (Scenario::RlStuck, "rl-stuck", &[
-        ("VelocityTraderRLLowModelConfidence", "~32 min"),
-        ("VelocityTraderRLHighExploration", "~70 min"),
-    ]),
-    (Scenario::Overflow, "overflow", &[("VelocityTraderLabelOverflow", "at once")]),
-    (Scenario::Rejected, "rejected", &[("VelocityTraderRejectedEvents", "~15 min")]),
-    (Scenario::Breaker, "breaker", &[("VelocityTraderCircuitBreakerTripped", "~1 min")]),
-    (Scenario::Halt, "halt", &[("VelocityTraderTradingHalted", "~1 min")]),
-    (Scenario::DailyLoss, "daily-loss", &[
-        ("VelocityTraderDailyLossLimitReached", "at once"),
-        ("VelocityTraderDailyLossLimitNear", "~1 min, inhibited by DailyLossLimitReached"),
-        ("VelocityTraderTradingHalted", "~1 min (the breaker, tripped too, is superseded by it)"),
-        ("VelocityTraderLowWinRate", "~31 min"),
-    ]),
-    (Scenario::Rejects, "rejects", &[("VelocityTraderOrderRejectRatioHigh", "~5 min")]),
-    (Scenario::SlowFills, "slow-fills", &[
-        ("VelocityTraderFillLatencyBudgetBurnFast", "~2 min"),
-        ("VelocityTraderFillLatencyBudgetBurnTicket", "~1 h"),
-    ]),
-    (Scenario::SlowRisk, "slow-risk", &[
-        ("VelocityTraderRiskDecisionLatencyBudgetBurnFast", "~2 min"),
-        ("VelocityTraderRiskDecisionLatencyBudgetBurnTicket", "~1 h"),
-    ]),
-    (Scenario::Vpin, "vpin", &[("VelocityTraderVpinAboveThreshold", "~5 min")]),
+    (
+        Scenario::Drawdown,
+        "drawdown",
+        &[
+            ("VelocityTraderDrawdownCritical", "~1 min"),
+            (
+                "VelocityTraderDrawdownHigh",
+                "~5 min, inhibited by DrawdownCritical",
+            ),
+        ],
+    ),
+    (
+        Scenario::Disconnect,
+        "disconnect",
+        &[("VelocityTraderMT5Disconnected", "~2 min")],
+    ),
+    (
+        Scenario::Stopped,
+        "stopped",
+        &[("VelocityTraderEngineStopped", "~5 min")],
+    ),
+    (
+        Scenario::Stale,
+        "stale",
+        &[("VelocityTraderNoRecentTrades", "~15 min")],
+    ),
+    (
+        Scenario::Errors,
+        "errors",
+        &[
+            ("VelocityTraderCriticalErrors", "at once"),
+            ("VelocityTraderHighErrorRate", "~5 min"),
+        ],
+    ),
+    (
+        Scenario::SlowDb,
+        "slow-db",
+        &[("VelocityTraderSlowDatabase", "~10 min")],
+    ),
+    (
+        Scenario::Losing,
+        "losing",
+        &[
+            ("VelocityTraderDailyLossLimitNear", "~23 min"),
+            ("VelocityTraderDailyLossLimitReached", "~28 min"),
+            ("VelocityTraderTradingHalted", "~28 min"),
+            ("VelocityTraderLowWinRate", "~30 min"),
+            ("VelocityTraderProfitFactorBelowOne", "~1 h"),
+            ("VelocityTraderAgentUnderperforming", "~1 h"),
+            ("VelocityTraderAgentLosingMoney", "~1 h"),
+        ],
+    ),
+    (
+        Scenario::RlStuck,
+        "rl-stuck",
+        &[
+            ("VelocityTraderRLLowModelConfidence", "~32 min"),
+            ("VelocityTraderRLHighExploration", "~70 min"),
+        ],
+    ),
+    (
+        Scenario::Overflow,
+        "overflow",
+        &[("VelocityTraderLabelOverflow", "at once")],
+    ),
+    (
+        Scenario::Rejected,
+        "rejected",
+        &[("VelocityTraderRejectedEvents", "~15 min")],
+    ),
+    (
+        Scenario::Breaker,
+        "breaker",
+        &[("VelocityTraderCircuitBreakerTripped", "~1 min")],
+    ),
+    (
+        Scenario::Halt,
+        "halt",
+        &[("VelocityTraderTradingHalted", "~1 min")],
+    ),
+    (
+        Scenario::DailyLoss,
+        "daily-loss",
+        &[
+            ("VelocityTraderDailyLossLimitReached", "at once"),
+            (
+                "VelocityTraderDailyLossLimitNear",
+                "~1 min, inhibited by DailyLossLimitReached",
+            ),
+            (
+                "VelocityTraderTradingHalted",
+                "~1 min (the breaker, tripped too, is superseded by it)",
+            ),
+            ("VelocityTraderLowWinRate", "~31 min"),
+        ],
+    ),
+    (
+        Scenario::Rejects,
+        "rejects",
+        &[("VelocityTraderOrderRejectRatioHigh", "~5 min")],
+    ),
+    (
+        Scenario::SlowFills,
+        "slow-fills",
+        &[
+            ("VelocityTraderFillLatencyBudgetBurnFast", "~2 min"),
+            ("VelocityTraderFillLatencyBudgetBurnTicket", "~1 h"),
+        ],
+    ),
+    (
+        Scenario::SlowRisk,
+        "slow-risk",
+        &[
+            ("VelocityTraderRiskDecisionLatencyBudgetBurnFast", "~2 min"),
+            ("VelocityTraderRiskDecisionLatencyBudgetBurnTicket", "~1 h"),
+        ],
+    ),
+    (
+        Scenario::Vpin,
+        "vpin",
+        &[("VelocityTraderVpinAboveThreshold", "~5 min")],
+    ),
 ];
 
 impl Scenario {

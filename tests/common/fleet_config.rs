@@ -8,7 +8,6 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -48,7 +47,10 @@ impl Ports {
     /// Shipped address → loopback address of the test's service.
     fn addresses(&self) -> [(&'static str, String); 5] {
         [
-            ("localhost:8428", format!("127.0.0.1:{}", self.victoriametrics)),
+            (
+                "localhost:8428",
+                format!("127.0.0.1:{}", self.victoriametrics),
+            ),
             ("localhost:8429", format!("127.0.0.1:{}", self.vmagent)),
             ("localhost:8880", format!("127.0.0.1:{}", self.vmalert)),
             ("localhost:9091", format!("127.0.0.1:{}", self.pushgateway)),
@@ -73,8 +75,12 @@ pub fn shipped_command(service: &str) -> Vec<String> {
     let line = match service {
         "victoriametrics" => default_args(&text("deploy/fleet/host/default/victoria-metrics")),
         "pushgateway" => default_args(&text("deploy/fleet/host/default/prometheus-pushgateway")),
-        "vmagent" => exec_start(&text("deploy/fleet/host/systemd/velocitytrader-vmagent.service")),
-        "vmalert" => exec_start(&text("deploy/fleet/host/systemd/velocitytrader-vmalert.service")),
+        "vmagent" => exec_start(&text(
+            "deploy/fleet/host/systemd/velocitytrader-vmagent.service",
+        )),
+        "vmalert" => exec_start(&text(
+            "deploy/fleet/host/systemd/velocitytrader-vmalert.service",
+        )),
         other => panic!("no host files for {other}"),
     };
     let install = root().to_string_lossy().into_owned();
@@ -85,9 +91,9 @@ pub fn shipped_command(service: &str) -> Vec<String> {
 
 /// The `Environment=` settings of a shipped unit.
 pub fn unit_environment(service: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(
-        root().join(format!("deploy/fleet/host/systemd/velocitytrader-{service}.service")),
-    )
+    let text = std::fs::read_to_string(root().join(format!(
+        "deploy/fleet/host/systemd/velocitytrader-{service}.service"
+    )))
     .unwrap();
     text.lines()
         .filter_map(|l| l.strip_prefix("Environment="))

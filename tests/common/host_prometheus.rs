@@ -58,8 +58,14 @@ pub fn start(work: &Path, wiring: &Wiring<'_>) -> ChildGroup {
         .replace("../../alerts/", &format!("{install}/alerts/"))
         .replace("15s", wiring.interval)
         .replace("5s", wiring.interval)
-        .replace("scrape_timeout: 4s", &format!("scrape_timeout: {}", wiring.interval));
-    assert!(config.contains(&format!("{install}/alerts/velocitytrader.rules.yml")), "{config}");
+        .replace(
+            "scrape_timeout: 4s",
+            &format!("scrape_timeout: {}", wiring.interval),
+        );
+    assert!(
+        config.contains(&format!("{install}/alerts/velocitytrader.rules.yml")),
+        "{config}"
+    );
     let config_path = work.join("prometheus.yml");
     std::fs::write(&config_path, config).unwrap();
     let args: Vec<String> = default_args("deploy/host/default/prometheus")

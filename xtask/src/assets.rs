@@ -6,6 +6,10 @@ use crate::rules::promtool::test_file;
 use crate::rules::{Stack, rules_file};
 
 /// Every generated asset, in a stable order.
+///
+/// # Panics
+/// When a definition is inconsistent (an alert without a runbook section,
+/// a panel without a query …): the message names it.
 #[must_use]
 pub fn generate() -> Vec<File> {
     let mut files = Vec::new();
@@ -16,23 +20,39 @@ pub fn generate() -> Vec<File> {
     }
     let groups = defs::rule_groups();
     for stack in [Stack::Prometheus, Stack::Fleet] {
-        files.push(File::new(stack.rules_path(), rules_file(&rules_header(stack), &groups, stack)));
+        files.push(File::new(
+            stack.rules_path(),
+            rules_file(&rules_header(stack), &groups, stack),
+        ));
     }
     let alerts = defs::alerts(&groups);
     let objectives: Vec<_> = defs::objectives::ALL.iter().map(|(_, o)| *o).collect();
     let runbook = crate::runbooks::markdown(&groups, &objectives);
-    files.push(File::new("alerts/runbooks/velocitytrader.html", crate::runbooks::html(&runbook)));
+    files.push(File::new(
+        "alerts/runbooks/velocitytrader.html",
+        crate::runbooks::html(&runbook),
+    ));
     files.push(File::new("alerts/runbooks/velocitytrader.md", runbook));
-    files.push(File::new("alerts/alertmanager.yml", crate::alertmanager::config()));
+    files.push(File::new(
+        "alerts/alertmanager.yml",
+        crate::alertmanager::config(),
+    ));
     files.extend(crate::deploy::files());
-    files.push(File::new("alerts/velocitytrader.test.yml", test_file(TESTS_HEADER, &defs::rule_cases(), &alerts)));
+    files.push(File::new(
+        "alerts/velocitytrader.test.yml",
+        test_file(TESTS_HEADER, &defs::rule_cases(), &alerts),
+    ));
     files
 }
 
 fn rules_header(stack: Stack) -> String {
     let runbooks = match stack {
-        Stack::Prometheus => "runbook_url points at the alert's section of the runbook page. Its base is\nthe Prometheus external label `runbook_base_url` when set (e.g. the page on\nyour wiki), otherwise `<Prometheus external URL>/user/velocitytrader.html`,\nthe page a Prometheus started with --web.user-assets=alerts/runbooks serves\n(as deploy/ and deploy/host/ do).\n\nCheck with: promtool check rules velocitytrader.rules.yml\n            promtool test rules velocitytrader.test.yml",
-        Stack::Fleet => "This is the rule file of the fleet (deploy/fleet/): vmagent scrapes, vmalert\nevaluates. runbook_url is `${RUNBOOK_BASE_URL}#<alert>`: vmalert replaces\n%{RUNBOOK_BASE_URL} with the environment variable it runs with (the runbook\npage the fleet's nginx serves), so no runbook label rides on the alerts.\nThe Prometheus self-monitoring alerts are left out (there is no Prometheus).\n\nCheck with: vmalert -dryRun -rule=velocitytrader.rules.yml",
+        Stack::Prometheus => {
+            "runbook_url points at the alert's section of the runbook page. Its base is\nthe Prometheus external label `runbook_base_url` when set (e.g. the page on\nyour wiki), otherwise `<Prometheus external URL>/user/velocitytrader.html`,\nthe page a Prometheus started with --web.user-assets=alerts/runbooks serves\n(as deploy/ and deploy/host/ do).\n\nCheck with: promtool check rules velocitytrader.rules.yml\n            promtool test rules velocitytrader.test.yml"
+        }
+        Stack::Fleet => {
+            "This is the rule file of the fleet (deploy/fleet/): vmagent scrapes, vmalert\nevaluates. runbook_url is `${RUNBOOK_BASE_URL}#<alert>`: vmalert replaces\n%{RUNBOOK_BASE_URL} with the environment variable it runs with (the runbook\npage the fleet's nginx serves), so no runbook label rides on the alerts.\nThe Prometheus self-monitoring alerts are left out (there is no Prometheus).\n\nCheck with: vmalert -dryRun -rule=velocitytrader.rules.yml"
+        }
     };
     format!("{RULES_HEADER}\n{runbooks}")
 }

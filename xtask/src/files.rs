@@ -25,11 +25,16 @@ impl File {
     }
 
     fn on_disk(&self, root: &Path) -> PathBuf {
-        self.path.split('/').fold(root.to_path_buf(), |p, part| p.join(part))
+        self.path
+            .split('/')
+            .fold(root.to_path_buf(), |p, part| p.join(part))
     }
 }
 
 /// The repository root (the parent of this crate).
+///
+/// # Panics
+/// Never: this crate lives in the repository.
 #[must_use]
 pub fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,3 +1,5 @@
+#![deny(missing_docs)]
+#![warn(clippy::pedantic)]
 //! Generates the monitoring assets of velocity_metrics from typed
 //! definitions: Grafana dashboards, Prometheus recording and alerting rules
 //! with their promtool tests and runbooks, objectives, the Alertmanager
@@ -30,13 +32,13 @@
 //! let _panel = timeseries(8, 8, "Fill latency", "99th percentile of fills.").q("p99", p99);
 //! ```
 
+pub mod alertmanager;
+pub mod assets;
 pub mod defs;
 pub mod deploy;
+pub mod files;
 pub mod grafana;
 pub mod promql;
 pub mod rules;
 pub mod runbooks;
-pub mod alertmanager;
-pub mod assets;
-pub mod files;
 pub mod yaml;

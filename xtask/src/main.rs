@@ -42,7 +42,10 @@ fn main() -> ExitCode {
                     eprintln!("{path}: differs from line {line}");
                 }
             }
-            eprintln!("xtask: {} file(s) out of date; run `cargo xtask assets` and commit", stale.len());
+            eprintln!(
+                "xtask: {} file(s) out of date; run `cargo xtask assets` and commit",
+                stale.len()
+            );
             ExitCode::FAILURE
         }
         _ => {

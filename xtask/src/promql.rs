@@ -192,7 +192,10 @@ pub struct Expr(Node);
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Number(f64),
-    Selector { series: Series, matchers: Vec<Matcher> },
+    Selector {
+        series: Series,
+        matchers: Vec<Matcher>,
+    },
     /// A range selector (only as a function argument).
     Range(Box<Expr>, Window),
     Call(&'static str, Vec<Expr>),
@@ -471,7 +474,14 @@ impl Expr {
     /// `self and on (labels) rhs`.
     #[must_use]
     pub fn and_on(self, on: &'static [&'static str], rhs: impl Into<Expr>) -> Expr {
-        self.binary(BinOp::And, rhs, Some(Matching { on, group_left: None }))
+        self.binary(
+            BinOp::And,
+            rhs,
+            Some(Matching {
+                on,
+                group_left: None,
+            }),
+        )
     }
     /// `self unless rhs`.
     #[must_use]
@@ -481,7 +491,14 @@ impl Expr {
     /// `self unless on (labels) rhs`.
     #[must_use]
     pub fn unless_on(self, on: &'static [&'static str], rhs: impl Into<Expr>) -> Expr {
-        self.binary(BinOp::Unless, rhs, Some(Matching { on, group_left: None }))
+        self.binary(
+            BinOp::Unless,
+            rhs,
+            Some(Matching {
+                on,
+                group_left: None,
+            }),
+        )
     }
     /// `self * on (on) group_left (extra) rhs`.
     #[must_use]
@@ -509,8 +526,14 @@ impl Expr {
         self.walk(&mut |e| {
             if found.is_none() {
                 found = match &e.0 {
-                    Node::Selector { series: Series::Metric(def, _), .. } => Some(Primary::Metric(*def)),
-                    Node::Selector { series: Series::Recorded(r), .. } => Some(Primary::Record(*r)),
+                    Node::Selector {
+                        series: Series::Metric(def, _),
+                        ..
+                    } => Some(Primary::Metric(*def)),
+                    Node::Selector {
+                        series: Series::Recorded(r),
+                        ..
+                    } => Some(Primary::Record(*r)),
                     _ => None,
                 };
             }
@@ -731,7 +754,9 @@ mod tests {
 
     #[test]
     fn alert_scope_excludes_backtests_from_engine_series_only() {
-        let e = m(AGENT_PNL_TOTAL).lt(1.0).and_on(&["job", "instance"], up().equals(1.0));
+        let e = m(AGENT_PNL_TOTAL)
+            .lt(1.0)
+            .and_on(&["job", "instance"], up().equals(1.0));
         assert_eq!(
             e.render(Scope::Alert),
             "velocitytrader_agent_pnl_total{mode!=\"backtest\"} < 1 and on (job, instance) up == 1"
@@ -747,11 +772,17 @@ mod tests {
             e.render(Scope::Record),
             "100 * increase(velocitytrader_trades_winning_total[1h]) / (increase(velocitytrader_trades_winning_total[1h]) + increase(velocitytrader_trades_losing_total[1h]) > 0)"
         );
-        let bucket = rate(m(ORDER_FILL_DURATION_SECONDS).bucket().eq("le", "0.5"), RATE);
+        let bucket = rate(
+            m(ORDER_FILL_DURATION_SECONDS).bucket().eq("le", "0.5"),
+            RATE,
+        );
         assert_eq!(
             (1.0 - bucket).render(Scope::Record),
             "1 - rate(velocitytrader_order_fill_duration_seconds_bucket{le=\"0.5\"}[$__rate_interval])"
         );
-        assert_eq!((-(m(AGENT_PNL_TOTAL) - 1.0)).render(Scope::Record), "-(velocitytrader_agent_pnl_total - 1)");
+        assert_eq!(
+            (-(m(AGENT_PNL_TOTAL) - 1.0)).render(Scope::Record),
+            "-(velocitytrader_agent_pnl_total - 1)"
+        );
     }
 }

@@ -74,24 +74,47 @@ than editing a rule.
 pub fn markdown(groups: &[Group], objectives: &[Objective]) -> String {
     let mut prose = prose_sections();
     for o in objectives {
-        prose.extend(o.runbook().into_iter().map(|(n, b)| (n.to_owned(), b.trim().to_owned())));
+        prose.extend(
+            o.runbook()
+                .into_iter()
+                .map(|(n, b)| (n.to_owned(), b.trim().to_owned())),
+        );
     }
     let alerts: Vec<&Alert> = crate::defs::alerts(groups);
     for (name, _) in &prose {
-        assert!(alerts.iter().any(|a| a.name == name), "runbook section {name} names no alert");
+        assert!(
+            alerts.iter().any(|a| a.name == name),
+            "runbook section {name} names no alert"
+        );
     }
     let mut out = String::from(INTRO);
     out.push_str("\n| Alert | Severity | Alertgroup |\n|---|---|---|\n");
     for a in &alerts {
-        let _ = writeln!(out, "| [{0}](#{1}) | {2} | `{3}` |", a.name, slug(a.name), a.severity.label(), a.group);
+        let _ = writeln!(
+            out,
+            "| [{0}](#{1}) | {2} | `{3}` |",
+            a.name,
+            slug(a.name),
+            a.severity.label(),
+            a.group
+        );
     }
     for a in &alerts {
         let body = &prose
             .iter()
             .find(|(n, _)| n == a.name)
-            .unwrap_or_else(|| panic!("{} has no runbook section in xtask/src/defs/runbooks.md", a.name))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} has no runbook section in xtask/src/defs/runbooks.md",
+                    a.name
+                )
+            })
             .1;
-        let after = if a.for_.is_empty() { "at once".to_owned() } else { format!("after {}", a.for_) };
+        let after = if a.for_.is_empty() {
+            "at once".to_owned()
+        } else {
+            format!("after {}", a.for_)
+        };
         let _ = write!(
             out,
             "\n## {}\n\n*{}*, alertgroup `{}`, fires {after}{}:\n\n```promql\n{}\n```\n\n{body}\n",
@@ -109,6 +132,9 @@ pub fn markdown(groups: &[Group], objectives: &[Objective]) -> String {
 }
 
 /// The same page as HTML, each `##` heading with its anchor as `id`.
+///
+/// # Panics
+/// Never: every heading the parser opens it also closes.
 #[must_use]
 pub fn html(markdown: &str) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();

@@ -41,6 +41,7 @@ pub fn s(text: impl Into<String>) -> Yaml {
 
 /// A number or boolean node.
 #[must_use]
+#[allow(clippy::needless_pass_by_value, reason = "a literal at every call")]
 pub fn n(value: impl ToString) -> Yaml {
     Yaml::Scalar(value.to_string())
 }
@@ -127,6 +128,16 @@ pub fn item(comment: &str, value: Yaml) -> Item {
     Item {
         comment: comment_lines(comment),
         key: None,
+        value,
+    }
+}
+
+/// A mapping entry with comment lines before it.
+#[must_use]
+pub fn item_kv(comment: &str, key: &str, value: Yaml) -> Item {
+    Item {
+        comment: comment_lines(comment),
+        key: Some(key.to_owned()),
         value,
     }
 }
@@ -269,17 +280,19 @@ fn is_plain_safe(text: &str) -> bool {
         "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
     );
     let number = text.parse::<f64>().is_ok()
-        || text.starts_with(|c: char| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '_');
-    !keyword
-        && !number
-        && !(",[]{}#&*!|>'\"%@`".contains(first)
-            || ("-?:".contains(first) && text.chars().nth(1).is_none_or(|c| c == ' ')))
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.ends_with(':')
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.chars().any(|c| c.is_control())
+        || text.starts_with(|c: char| c.is_ascii_digit())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '_');
+    let indicator = ",[]{}#&*!|>'\"%@`".contains(first)
+        || ("-?:".contains(first) && text.chars().nth(1).is_none_or(|c| c == ' '));
+    let ambiguous = text.starts_with(' ')
+        || text.ends_with(' ')
+        || text.ends_with(':')
+        || text.contains(": ")
+        || text.contains(" #")
+        || text.chars().any(char::is_control);
+    !(keyword || number || indicator || ambiguous)
 }
 
 #[cfg(test)]

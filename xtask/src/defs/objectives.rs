@@ -47,5 +47,8 @@ pub const RISK_DECISIONS: Objective = Objective {
 /// Every objective, with the name of its rule group.
 pub const ALL: [(&str, Objective); 2] = [
     ("velocitytrader.objective.fill_latency", FILL_LATENCY),
-    ("velocitytrader.objective.risk_decision_latency", RISK_DECISIONS),
+    (
+        "velocitytrader.objective.risk_decision_latency",
+        RISK_DECISIONS,
+    ),
 ];

@@ -6,6 +6,7 @@ use crate::rules::promtool::{Case, case};
 /// Every case, in file order.
 #[rustfmt::skip]
 #[must_use]
+#[allow(clippy::too_many_lines, reason = "a table of cases")]
 pub fn cases() -> Vec<Case> {
     vec![
         case("target down fires from up == 0 after 1m; a healthy target stays quiet")

@@ -82,7 +82,12 @@ pub const ROOT: &str = "/etc/velocitytrader";
 
 /// Prometheus's flags; `config` and `data` are where its file and its TSDB are.
 #[must_use]
-pub fn prometheus_flags(config: &str, data: &str, listen: Option<&str>, external: &str) -> Vec<String> {
+pub fn prometheus_flags(
+    config: &str,
+    data: &str,
+    listen: Option<&str>,
+    external: &str,
+) -> Vec<String> {
     let mut flags = vec![
         format!("--config.file={config}"),
         format!("--storage.tsdb.path={data}"),
@@ -100,7 +105,12 @@ pub fn prometheus_flags(config: &str, data: &str, listen: Option<&str>, external
 /// Alertmanager's flags (its configuration is written by
 /// `deploy/alertmanager-start.sh` from the shipped file and the receiver URLs).
 #[must_use]
-pub fn alertmanager_flags(config: &str, data: &str, listen: Option<&str>, external: &str) -> Vec<String> {
+pub fn alertmanager_flags(
+    config: &str,
+    data: &str,
+    listen: Option<&str>,
+    external: &str,
+) -> Vec<String> {
     let mut flags = vec![
         format!("--config.file={config}"),
         format!("--storage.path={data}"),
@@ -150,7 +160,13 @@ pub fn vmagent_flags(config: &str, write_url: &str, buffer: &str, listen: &str) 
 /// Alertmanager. The runbook links' base comes from its environment
 /// (`RUNBOOK_BASE_URL`, substituted into the rule file), never from a label.
 #[must_use]
-pub fn vmalert_flags(read_url: &str, write_url: &str, notifier: &str, external: &str, listen: &str) -> Vec<String> {
+pub fn vmalert_flags(
+    read_url: &str,
+    write_url: &str,
+    notifier: &str,
+    external: &str,
+    listen: &str,
+) -> Vec<String> {
     vec![
         format!("-rule={ROOT}/{}", crate::rules::Stack::Fleet.rules_path()),
         format!("-datasource.url={read_url}"),
@@ -172,5 +188,9 @@ pub fn vmalert_flags(read_url: &str, write_url: &str, notifier: &str, external: 
 /// The default runbook base of the fleet: its nginx's page.
 #[must_use]
 pub fn fleet_runbooks(host: &str) -> String {
-    format!("http://{host}:{}/user/{}", ports::RUNBOOKS, crate::rules::RUNBOOK_PAGE)
+    format!(
+        "http://{host}:{}/user/{}",
+        ports::RUNBOOKS,
+        crate::rules::RUNBOOK_PAGE
+    )
 }

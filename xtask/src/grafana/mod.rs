@@ -15,7 +15,7 @@ pub use panel::{DashboardLink, Panel};
 pub const SCHEMA_VERSION: u32 = 42;
 /// The datasource uid every dashboard defaults to (the provisioned one).
 pub const DATASOURCE_UID: &str = "velocitytrader-prometheus";
-/// The tag that puts a dashboard in the *VelocityTrader dashboards* menu.
+/// The tag that puts a dashboard in the *`VelocityTrader` dashboards* menu.
 pub const MENU_TAG: &str = "velocitytrader";
 
 /// A row of panels.
@@ -167,9 +167,9 @@ impl Dashboard {
         for name in IDENTITY_VARIABLES.iter().chain(LABEL_VARIABLES.iter()) {
             let query = match *name {
                 "job" => "label_values(velocitytrader_build_info, job)".to_owned(),
-                "agent" => format!(
-                    "label_values(velocitytrader_agent_trades_total{{{identity}}}, agent)"
-                ),
+                "agent" => {
+                    format!("label_values(velocitytrader_agent_trades_total{{{identity}}}, agent)")
+                }
                 "symbol" => {
                     format!("label_values(velocitytrader_regime_current{{{identity}}}, symbol)")
                 }

@@ -2,6 +2,8 @@
 //! definition does not say comes from the panel kind's defaults and from the
 //! first series it shows (unit from the catalogue, colours by meaning).
 
+use std::fmt::Write as _;
+
 use serde_json::{Value as Json, json};
 
 use super::style::{Colours, Style, ValueMap, number};
@@ -68,6 +70,7 @@ pub struct DashboardLink {
 
 /// Changes to a panel's style, on top of what its series says.
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(clippy::option_option, reason = "unset, Grafana's choice, or a number")]
 struct Adjust {
     unit: Option<&'static str>,
     decimals: Option<Option<u8>>,
@@ -217,10 +220,10 @@ impl Panel {
         let links: Vec<Json> = dashboards
             .iter()
             .map(|d| {
-                let vars: String = crate::promql::IDENTITY_VARIABLES
-                    .iter()
-                    .map(|v| format!("&var-{v}=${{__data.fields.{v}}}"))
-                    .collect();
+                let mut vars = String::new();
+                for v in crate::promql::IDENTITY_VARIABLES {
+                    let _ = write!(vars, "&var-{v}=${{__data.fields.{v}}}");
+                }
                 json!({
                     "title": format!("{} for ${{__data.fields.engine}}", d.title),
                     "url": format!("/d/{0}/{0}?${{__url_time_range}}&var-datasource=${{datasource}}{vars}", d.uid),
@@ -311,7 +314,8 @@ impl Panel {
     #[must_use]
     pub fn series_colours_re(mut self, colours: &[(&str, &str)]) -> Self {
         for (regex, colour) in colours {
-            self.overrides.push(colour_override("byRegexp", regex, colour));
+            self.overrides
+                .push(colour_override("byRegexp", regex, colour));
         }
         self
     }
@@ -556,7 +560,10 @@ impl Panel {
     /// instant query, or one over `$__range`): no sparkline then.
     fn whole_range(&self) -> bool {
         self.targets.iter().any(|t| {
-            t.instant || t.expr.render(Scope::Record).contains(crate::promql::RANGE.0)
+            t.instant
+                || t.expr
+                    .render(Scope::Record)
+                    .contains(crate::promql::RANGE.0)
         })
     }
 
@@ -588,7 +595,8 @@ impl Panel {
                     false
                 };
                 if coloured {
-                    props.push(json!({"id": "custom.cellOptions", "value": {"type": "color-text"}}));
+                    props
+                        .push(json!({"id": "custom.cellOptions", "value": {"type": "color-text"}}));
                 }
                 let matcher = if self.columns.len() == 1 {
                     json!({"id": "byFrameRefID", "options": ref_id(i)})

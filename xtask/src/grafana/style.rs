@@ -10,7 +10,10 @@ use crate::promql::Record;
 /// `x` as JSON, without a fraction when it has none (`15`, not `15.0`).
 #[must_use]
 pub fn number(x: f64) -> Json {
-    #[allow(clippy::cast_possible_truncation, reason = "only whole numbers well inside i64")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "only whole numbers well inside i64"
+    )]
     if x.fract() == 0.0 && x.abs() < 1e15 {
         Json::from(x as i64)
     } else {
@@ -27,7 +30,11 @@ impl Colours {
     #[must_use]
     pub fn json(&self) -> Json {
         let mut steps = vec![json!({"color": self.1, "value": null})];
-        steps.extend(self.0.iter().map(|(c, v)| json!({"color": c, "value": number(*v)})));
+        steps.extend(
+            self.0
+                .iter()
+                .map(|(c, v)| json!({"color": c, "value": number(*v)})),
+        );
         json!({"mode": "absolute", "steps": steps})
     }
 }
@@ -105,7 +112,10 @@ const FAMILIES: &[(Colours, &[&str])] = &[
     (ZETA, &[c::PHYSICS_DAMPING_RATIO.name]),
     (
         LIMIT_USE,
-        &[c::DAILY_LOSS_LIMIT_USED.name, c::RISK_BUDGET_UTILIZATION.name],
+        &[
+            c::DAILY_LOSS_LIMIT_USED.name,
+            c::RISK_BUDGET_UTILIZATION.name,
+        ],
     ),
     (
         RETURN_RATIO,

@@ -242,7 +242,10 @@ pub fn rules_file(header: &str, groups: &[Group], stack: Stack) -> String {
             let rules: Vec<Item> = g
                 .rules
                 .iter()
-                .filter(|r| r.as_alert().is_none_or(|a| a.only.is_none_or(|o| o == stack)))
+                .filter(|r| {
+                    r.as_alert()
+                        .is_none_or(|a| a.only.is_none_or(|o| o == stack))
+                })
                 .map(|r| rule_yaml(r, stack))
                 .collect();
             yaml::item(
@@ -284,10 +287,7 @@ fn rule_yaml(rule: &Rule, stack: Stack) -> Item {
                     "annotations",
                     map()
                         .kv("summary", s(stack.name_in(&a.summary)))
-                        .kv(
-                            "description",
-                            s(stack.name_in(&a.description)),
-                        )
+                        .kv("description", s(stack.name_in(&a.description)))
                         .kv("runbook_url", s(stack.runbook_url(a.name)))
                         .build(),
                 )

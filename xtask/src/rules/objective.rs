@@ -39,7 +39,8 @@ impl BurnWindow {
     /// the long window.
     #[must_use]
     pub fn burn_rate(&self, period_days: u32) -> f64 {
-        let rate = self.budget_spent * f64::from(period_days * 24 * 60) / f64::from(self.long_minutes);
+        let rate =
+            self.budget_spent * f64::from(period_days * 24 * 60) / f64::from(self.long_minutes);
         (rate * 1000.0).round() / 1000.0
     }
 }
@@ -47,9 +48,27 @@ impl BurnWindow {
 /// The workbook's recommendation for a 30-day objective: page at 2 % of the
 /// budget in an hour or 5 % in six hours, ticket at 10 % in three days.
 pub const WORKBOOK: [BurnWindow; 3] = [
-    BurnWindow { severity: Severity::Critical, long_minutes: 60, budget_spent: 0.02, for_: "2m", suffix: "Fast" },
-    BurnWindow { severity: Severity::Critical, long_minutes: 6 * 60, budget_spent: 0.05, for_: "15m", suffix: "Slow" },
-    BurnWindow { severity: Severity::Warning, long_minutes: 3 * 24 * 60, budget_spent: 0.10, for_: "1h", suffix: "Ticket" },
+    BurnWindow {
+        severity: Severity::Critical,
+        long_minutes: 60,
+        budget_spent: 0.02,
+        for_: "2m",
+        suffix: "Fast",
+    },
+    BurnWindow {
+        severity: Severity::Critical,
+        long_minutes: 6 * 60,
+        budget_spent: 0.05,
+        for_: "15m",
+        suffix: "Slow",
+    },
+    BurnWindow {
+        severity: Severity::Warning,
+        long_minutes: 3 * 24 * 60,
+        budget_spent: 0.10,
+        for_: "1h",
+        suffix: "Ticket",
+    },
 ];
 
 /// "`target` of `events` within `threshold`", from a latency histogram.
@@ -126,7 +145,11 @@ impl Objective {
     #[must_use]
     pub fn slow_ratio(&self, minutes: u32) -> Record {
         Record {
-            name: leak(format!("velocitytrader:{}_{}:ratio", self.slow_record, duration(minutes))),
+            name: leak(format!(
+                "velocitytrader:{}_{}:ratio",
+                self.slow_record,
+                duration(minutes)
+            )),
             labels: &[],
             unit: Unit::Ratio,
         }
@@ -136,7 +159,11 @@ impl Objective {
     #[must_use]
     pub fn event_count(&self, minutes: u32) -> Record {
         Record {
-            name: leak(format!("velocitytrader:{}_{}:count", self.events_record, duration(minutes))),
+            name: leak(format!(
+                "velocitytrader:{}_{}:count",
+                self.events_record,
+                duration(minutes)
+            )),
             labels: &[],
             unit: Unit::Count,
         }
@@ -168,14 +195,21 @@ impl Objective {
     /// The recording rules (first group) and the alerts (second group).
     #[must_use]
     pub fn groups(&self, name: &'static str) -> Vec<Group> {
-        let bucket = || self.histogram.clone();
+        let bucket = || self.histogram;
         let mut records = Vec::new();
         let longs: Vec<u32> = WORKBOOK.iter().map(|b| b.long_minutes).collect();
         for minutes in self.windows() {
             let w = Window(leak(duration(minutes)));
-            let good = sum_without(&["le"], rate(crate::promql::m(bucket()).bucket().eq("le", self.le), w));
+            let good = sum_without(
+                &["le"],
+                rate(crate::promql::m(bucket()).bucket().eq("le", self.le), w),
+            );
             let all = rate(crate::promql::m(bucket()).count(), w);
-            records.push(record(self.slow_ratio(minutes), 1.0 - good / all.gt(0.0), ""));
+            records.push(record(
+                self.slow_ratio(minutes),
+                1.0 - good / all.gt(0.0),
+                "",
+            ));
             if longs.contains(&minutes) {
                 records.push(record(
                     self.event_count(minutes),
@@ -233,7 +267,12 @@ impl Objective {
     /// `99% of fills within 500 ms`.
     #[must_use]
     pub fn title(&self) -> String {
-        format!("{}% of {} within {}", self.target * 100.0, self.events, self.threshold)
+        format!(
+            "{}% of {} within {}",
+            self.target * 100.0,
+            self.events,
+            self.threshold
+        )
     }
 
     /// promtool cases just above and just below each alert's threshold, and
@@ -262,9 +301,18 @@ impl Objective {
                     if fires { "fires" } else { "stays quiet" }
                 ))
                 .series(&format!("up{{{target}}}"), &format!("1x{samples}"))
-                .series(&format!("{bucket}{{{target}, le=\"{}\"}}", self.le), &format!("0+{}x{samples}", per_minute * (1.0 - slow)))
-                .series(&format!("{bucket}{{{target}, le=\"+Inf\"}}"), &format!("0+{per_minute}x{samples}"))
-                .series(&format!("{count}{{{target}}}"), &format!("0+{per_minute}x{samples}"));
+                .series(
+                    &format!("{bucket}{{{target}, le=\"{}\"}}", self.le),
+                    &format!("0+{}x{samples}", per_minute * (1.0 - slow)),
+                )
+                .series(
+                    &format!("{bucket}{{{target}, le=\"+Inf\"}}"),
+                    &format!("0+{per_minute}x{samples}"),
+                )
+                .series(
+                    &format!("{count}{{{target}}}"),
+                    &format!("0+{per_minute}x{samples}"),
+                );
                 if fires {
                     let value = slow / self.budget();
                     c = c.fires(
@@ -292,12 +340,26 @@ impl Objective {
         // Low traffic: every event slow, but fewer than min_events an hour.
         let per_minute = f64::from(self.min_events) / 120.0;
         cases.push(
-            case(&format!("{}: every one of a few {} slow, fewer than {} in an hour, pages nobody", self.alert_name(&WORKBOOK[0]), self.events, self.min_events))
-                .series(&format!("up{{{target}}}"), "1x100")
-                .series(&format!("{bucket}{{{target}, le=\"{}\"}}", self.le), "0x100")
-                .series(&format!("{bucket}{{{target}, le=\"+Inf\"}}"), &format!("0+{per_minute}x100"))
-                .series(&format!("{count}{{{target}}}"), &format!("0+{per_minute}x100"))
-                .quiet("70m", self.alert_name(&WORKBOOK[0])),
+            case(&format!(
+                "{}: every one of a few {} slow, fewer than {} in an hour, pages nobody",
+                self.alert_name(&WORKBOOK[0]),
+                self.events,
+                self.min_events
+            ))
+            .series(&format!("up{{{target}}}"), "1x100")
+            .series(
+                &format!("{bucket}{{{target}, le=\"{}\"}}", self.le),
+                "0x100",
+            )
+            .series(
+                &format!("{bucket}{{{target}, le=\"+Inf\"}}"),
+                &format!("0+{per_minute}x100"),
+            )
+            .series(
+                &format!("{count}{{{target}}}"),
+                &format!("0+{per_minute}x100"),
+            )
+            .quiet("70m", self.alert_name(&WORKBOOK[0])),
         );
         cases
     }
@@ -317,7 +379,10 @@ impl Objective {
         .threshold_lines();
         for minutes in self.windows() {
             if minutes < period {
-                burn = burn.q(&format!("{{{{instance}}}} {}", duration(minutes)), self.burn(minutes));
+                burn = burn.q(
+                    &format!("{{{{instance}}}} {}", duration(minutes)),
+                    self.burn(minutes),
+                );
             }
         }
         row(&format!("Objective: {}", self.title()), vec![
@@ -365,7 +430,9 @@ impl Objective {
 
 fn capitalised(text: &str) -> String {
     let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn format_share(x: f64) -> String {
@@ -394,7 +461,14 @@ mod tests {
     fn burn_rates_and_windows_are_the_workbooks() {
         let got: Vec<(Severity, String, String, f64)> = WORKBOOK
             .iter()
-            .map(|b| (b.severity, duration(b.long_minutes), duration(b.short_minutes()), b.burn_rate(30)))
+            .map(|b| {
+                (
+                    b.severity,
+                    duration(b.long_minutes),
+                    duration(b.short_minutes()),
+                    b.burn_rate(30),
+                )
+            })
             .collect();
         assert_eq!(
             got,

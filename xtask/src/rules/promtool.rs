@@ -171,7 +171,10 @@ impl Case {
                             .external_labels
                             .iter()
                             .find(|(k, _)| k == "runbook_base_url")
-                            .map_or_else(|| format!("{EXTERNAL_URL}/user/{RUNBOOK_PAGE}"), |(_, b)| b.clone());
+                            .map_or_else(
+                                || format!("{EXTERNAL_URL}/user/{RUNBOOK_PAGE}"),
+                                |(_, b)| b.clone(),
+                            );
                         let runbook = format!("{base}#{}", name.to_lowercase());
                         map()
                             .kv("exp_labels", labels.build())
@@ -220,8 +223,14 @@ impl Case {
                 (!self.external_labels.is_empty()).then(|| external.build()),
             )
             .kv("input_series", series)
-            .opt("alert_rule_test", (!rule_tests.is_empty()).then(|| seq(rule_tests)))
-            .opt("promql_expr_test", (!expr_tests.is_empty()).then(|| seq(expr_tests)))
+            .opt(
+                "alert_rule_test",
+                (!rule_tests.is_empty()).then(|| seq(rule_tests)),
+            )
+            .opt(
+                "promql_expr_test",
+                (!expr_tests.is_empty()).then(|| seq(expr_tests)),
+            )
             .build()
     }
 }
