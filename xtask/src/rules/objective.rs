@@ -406,9 +406,9 @@ impl Objective {
                 let rate = b.burn_rate(self.period_days);
                 let (long, short) = (duration(b.long_minutes), duration(b.short_minutes()));
                 let meaning = format!(
-                    "**Meaning.** The objective is {}: an error budget of {}% of {} slower than {} over {} days. Over the last {long} and the last {short} the slow share was above {:.3}% — the budget burns more than {rate} times as fast as it may, which spends {}% of it in {long}. {} It resolves once the {short} window is below the rate again, and never judges fewer than {} {} in {long}.",
+                    "**Meaning.** The objective is {}: an error budget of {}% of {} slower than {} over {} days. Over the last {long} and the last {short} the slow share was above {}% — the budget burns more than {rate} times as fast as it may, which spends {}% of it in {long}. {} It resolves once the {short} window is below the rate again, and never judges fewer than {} {} in {long}.",
                     self.title(), self.budget() * 100.0, self.events, self.threshold, self.period_days,
-                    rate * self.budget() * 100.0, b.budget_spent * 100.0,
+                    (rate * self.budget() * 1e5).round() / 1e3, b.budget_spent * 100.0,
                     match i {
                         0 => "It pages: at this rate the month's budget is gone within two days.".to_owned(),
                         1 => format!("It pages for a steadier burn, and resolves (superseded) while `{}` fires.", self.alert_name(&WORKBOOK[0])),
