@@ -47,29 +47,31 @@
 //!
 //! By default (`--scenario calm`) the engine is healthy and no alert of
 //! `alerts/velocitytrader.rules.yml` fires (only the always-firing
-//! `VelocityTraderWatchdog`). `--scenario NAME` demonstrates one alert: the
-//! engine runs healthy for five seconds, then the fault starts and stays, and
-//! the alert fires after its rule's `for:` (times with the shipped rules):
+//! `VelocityTraderWatchdog`). `--scenario NAME` demonstrates an alert: the
+//! engine runs healthy for five seconds, then the fault starts and stays.
+//! `--help` lists every alert each scenario fires and after about how long
+//! (one list, `SCENARIOS` in `exporter/scenario.rs`, checked against the
+//! rules by `tests/scenario_alerts.rs`):
 //!
-//! | scenario | fault | alert |
-//! |---|---|---|
-//! | `drawdown` | equity drops to 68 % of its peak, trading stops | `VelocityTraderDrawdownCritical` ~1 min (`DrawdownHigh` ~5 min, inhibited) |
-//! | `disconnect` | MT5 disconnected: no quotes, no trades | `VelocityTraderMT5Disconnected` ~2 min |
-//! | `stopped` | trading loop stopped, process still serving | `VelocityTraderEngineStopped` ~5 min |
-//! | `stale` | ticks flow, last trade closed 5 h ago | `VelocityTraderNoRecentTrades` ~15 min |
-//! | `errors` | high and critical errors every second | `VelocityTraderCriticalErrors` at once, `VelocityTraderHighErrorRate` ~5 min |
-//! | `slow-db` | database queries take ~1 s | `VelocityTraderSlowDatabase` ~10 min |
-//! | `losing` | win rate ~27 %, small amounts (~1.2 a second lost) | `VelocityTraderLowWinRate` ~30 min; `ProfitFactorBelowOne`, `AgentUnderperforming`, `AgentLosingMoney` ~1 h; the daily loss limit notices too: `DailyLossLimitNear` ~23 min, `DailyLossLimitReached` and then `TradingHalted` ~28 min |
-//! | `rl-stuck` | ε stuck at 0.9, confidence 0.2 | `VelocityTraderRLLowModelConfidence` ~32 min, `VelocityTraderRLHighExploration` ~70 min |
-//! | `overflow` | symbols beyond the cardinality limit | `VelocityTraderLabelOverflow` at once |
-//! | `rejected` | non-finite values refused by the recorders | `VelocityTraderRejectedEvents` ~15 min |
-//! | `breaker` | the circuit breaker trips (volatility) and stays tripped; no trading | `VelocityTraderCircuitBreakerTripped` ~1 min |
-//! | `halt` | an operator halts trading | `VelocityTraderTradingHalted` ~1 min |
-//! | `daily-loss` | agents lose ~300 a second until the daily loss limit (2 000); the engine then trips its breaker and halts until the trading day ends | `VelocityTraderDailyLossLimitReached` at once (`LimitNear` inhibited), `VelocityTraderTradingHalted` ~1 min (`CircuitBreakerTripped` inhibited) |
-//! | `rejects` | the broker rejects ~30 % of orders | `VelocityTraderOrderRejectRatioHigh` ~5 min |
-//! | `slow-fills` | ~20 % of fills take 0.6–2 s (objective: 99 % within 500 ms) | `VelocityTraderFillLatencyBudgetBurnFast` ~2 min (`BurnSlow` ~15 min, inhibited) |
-//! | `slow-risk` | risk decisions take 30–120 ms | `VelocityTraderRiskEngineSlow` ~10 min |
-//! | `vpin` | VPIN of `EURUSD+` rises to ~0.85, above its 0.7 threshold | `VelocityTraderVpinAboveThreshold` ~5 min |
+//! | scenario | fault |
+//! |---|---|
+//! | `drawdown` | equity drops to 68 % of its peak, trading stops |
+//! | `disconnect` | MT5 disconnected: no quotes, no trades |
+//! | `stopped` | trading loop stopped, process still serving |
+//! | `stale` | ticks flow, last trade closed 5 h ago |
+//! | `errors` | high and critical errors every second |
+//! | `slow-db` | database queries take ~1 s |
+//! | `losing` | win rate ~27 %, small amounts (~1.2 a second lost) |
+//! | `rl-stuck` | ε stuck at 0.9, confidence 0.2 |
+//! | `overflow` | symbols beyond the cardinality limit |
+//! | `rejected` | non-finite values refused by the recorders |
+//! | `breaker` | the circuit breaker trips (volatility) and stays tripped; no trading |
+//! | `halt` | an operator halts trading |
+//! | `daily-loss` | agents lose ~300 a second until the daily loss limit (2 000); the engine then trips its breaker and halts until the trading day ends |
+//! | `rejects` | the broker rejects ~30 % of orders |
+//! | `slow-fills` | ~20 % of fills take 0.6–2 s (objective: 99 % within 500 ms) |
+//! | `slow-risk` | risk decisions take 30–120 ms |
+//! | `vpin` | VPIN of `EURUSD+` rises to ~0.85, above its 0.7 threshold |
 //!
 //! `VelocityTraderTargetDown` needs no scenario: stop the example. A
 //! scenario that stops trading (`drawdown`, `disconnect`, `stopped`,

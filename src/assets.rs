@@ -1,8 +1,11 @@
 //! The monitoring assets shipped with the crate: Grafana dashboards and
 //! provisioning (with the dashboard linter's exceptions file), Prometheus
 //! alert and recording rules with their unit tests and runbooks, the
-//! Alertmanager configuration, and two docker-compose stacks: one engine
-//! and Prometheus (`deploy/`), and a fleet of engines (`deploy/fleet/`).
+//! Alertmanager configuration, and two stacks, each as docker compose and
+//! as configuration for a Debian host: one engine and Prometheus (`deploy/`,
+//! `deploy/host/`), and a fleet of engines (`deploy/fleet/`,
+//! `deploy/fleet/host/`). All but a few hand-written documents and scripts
+//! are generated from typed definitions by `cargo xtask assets`.
 //!
 //! They are plain files in the repository (`dashboards/`, `alerts/`,
 //! `deploy/`) and are embedded here with `include_str!`, so an application
@@ -62,11 +65,19 @@ assets![
     "dashboards/provisioning/dashboards/velocitytrader.yml",
     "dashboards/.lint",
     "alerts/velocitytrader.rules.yml",
+    "alerts/vmalert/velocitytrader.rules.yml",
     "alerts/velocitytrader.test.yml",
     "alerts/runbooks/velocitytrader.md",
+    "alerts/runbooks/velocitytrader.html",
     "alerts/alertmanager.yml",
     "deploy/docker-compose.yml",
     "deploy/prometheus.yml",
+    "deploy/host/README.md",
+    "deploy/host/prometheus.yml",
+    "deploy/host/default/prometheus",
+    "deploy/host/default/prometheus-alertmanager",
+    "deploy/host/systemd/prometheus-alertmanager.service.d/velocitytrader.conf",
+    "deploy/host/grafana-datasource.yml",
     "deploy/alertmanager-start.sh",
     "deploy/env.example",
     "deploy/secrets/README.md",
@@ -77,6 +88,17 @@ assets![
     "deploy/fleet/runbooks-nginx.conf",
     "deploy/fleet/env.example",
     "deploy/fleet/README.md",
+    "deploy/fleet/host/README.md",
+    "deploy/fleet/host/vmagent.yml",
+    "deploy/fleet/host/targets/engines.yml",
+    "deploy/fleet/host/default/victoria-metrics",
+    "deploy/fleet/host/default/prometheus-pushgateway",
+    "deploy/fleet/host/default/prometheus-alertmanager",
+    "deploy/fleet/host/systemd/prometheus-alertmanager.service.d/velocitytrader.conf",
+    "deploy/fleet/host/systemd/velocitytrader-vmagent.service",
+    "deploy/fleet/host/systemd/velocitytrader-vmalert.service",
+    "deploy/fleet/host/grafana-datasource.yml",
+    "deploy/fleet/host/runbooks-nginx.conf",
 ];
 
 /// The asset at `path` (relative, `/`-separated, as in [`Asset::path`]).

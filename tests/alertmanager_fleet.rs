@@ -1,7 +1,9 @@
 //! A real Alertmanager with the shipped configuration (receivers supplied by
 //! `deploy/alertmanager-start.sh`, as the stacks do) handles a fleet: a
 //! critical alert inhibits only its own engine's warning, a down target
-//! only its own engine's, and backtests reach no receiver at all.
+//! inhibits nothing (so a warning that resolves while its engine is down
+//! reaches the receiver as resolved, within a minute), and backtests reach
+//! no receiver at all.
 //!
 //! `cargo test --test alertmanager_fleet -- --include-ignored` (Debian package
 //! `prometheus-alertmanager`). About 45 s: it waits out the backtest route's
@@ -52,13 +54,13 @@ fn status(listed: &Json, name: &str, key: (&str, &str)) -> (String, Vec<String>)
         .unwrap_or_default()
 }
 
-#[test]
-#[ignore = "needs prometheus-alertmanager"]
-fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
+/// The shipped Alertmanager, ready, delivering to a webhook in this test:
+/// (its directory, the webhook, its port, the process).
+fn shipped_alertmanager() -> (tempfile::TempDir, Webhook, u16, net::ChildGroup) {
     let dir = tempfile::tempdir().unwrap();
     let hook = Webhook::start();
     let port = free_port();
-    let _alertmanager = alertmanager::start_shipped(
+    let child = alertmanager::start_shipped(
         dir.path(),
         port,
         &format!("http://127.0.0.1:{}/velocitytrader", hook.port),
@@ -72,6 +74,13 @@ fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    (dir, hook, port, child)
+}
+
+#[test]
+#[ignore = "needs prometheus-alertmanager"]
+fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
+    let (_dir, hook, port, _alertmanager) = shipped_alertmanager();
 
     // One process serving two accounts on host-a; engines on host-b and host-c.
     let acc_1 = [
@@ -170,7 +179,7 @@ fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
         (
             "VelocityTraderEngineMissing",
             ("engine", "ams-02"),
-            "suppressed",
+            "active",
             "warning",
         ),
         (
@@ -236,4 +245,133 @@ fn inhibition_is_per_engine_and_backtests_reach_no_receiver() {
         !received.iter().any(|a| a["labels"]["mode"] == "backtest"),
         "a backtest alert was delivered: {received:?}"
     );
+}
+
+fn post(port: u16, alerts: &Json) {
+    let (code, body) = http(port, "POST", "/api/v2/alerts", &alerts.to_string()).unwrap();
+    assert_eq!(code, 200, "{body}");
+}
+
+/// (status, alertname) of every alert of every notification so far.
+fn delivered(hook: &Webhook) -> Vec<(String, String, String)> {
+    hook.received()
+        .iter()
+        .flat_map(|r| {
+            let body: Json = serde_json::from_str(&r.body).unwrap();
+            body["alerts"].as_array().cloned().unwrap_or_default()
+        })
+        .map(|a| {
+            (
+                a["status"].as_str().unwrap_or_default().to_owned(),
+                a["labels"]["alertname"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                a["labels"]["instance"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs prometheus-alertmanager"]
+fn warnings_of_an_engine_that_goes_down_resolve_at_the_receiver_within_a_minute() {
+    let (_dir, hook, port, _alertmanager) = shipped_alertmanager();
+    let engine = [
+        ("instance", "host-a:9090"),
+        ("engine", "ams-01"),
+        ("account", "acc-1"),
+        ("mode", "live"),
+    ];
+    // Two warnings fire, as Prometheus would send them, and are delivered.
+    let warnings = || {
+        vec![
+            alert(
+                "VelocityTraderLabelOverflow",
+                "warning",
+                "telemetry",
+                &engine,
+            ),
+            alert("VelocityTraderDrawdownHigh", "warning", "drawdown", &engine),
+        ]
+    };
+    post(port, &Json::from(warnings()));
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while delivered(&hook)
+        .iter()
+        .filter(|(s, _, _)| s == "firing")
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "warnings not delivered: {:?}",
+            delivered(&hook)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // The engine goes down: Prometheus resolves both warnings (their series
+    // are stale, windowed ones require up == 1) and fires TargetDown.
+    let now = Instant::now();
+    let ended = {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        // RFC 3339 in UTC, computed without a date library.
+        let (days, secs) = (t / 86_400, t % 86_400);
+        let (y, m, d) = civil_from_days(i64::try_from(days).unwrap());
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    };
+    let mut resolved = warnings();
+    for a in &mut resolved {
+        a["endsAt"] = Json::from(ended.clone());
+    }
+    resolved.push(alert(
+        "VelocityTraderTargetDown",
+        "critical",
+        "liveness",
+        &[("instance", "host-a:9090")],
+    ));
+    post(port, &Json::from(resolved));
+    let deadline = now + Duration::from_secs(60);
+    loop {
+        let got = delivered(&hook);
+        let resolved: Vec<&(String, String, String)> =
+            got.iter().filter(|(s, _, _)| s == "resolved").collect();
+        if resolved.len() >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "warnings not resolved at the receiver within a minute of the engine going down: {got:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    eprintln!(
+        "warnings resolved at the receiver {:?} after the engine went down",
+        now.elapsed()
+    );
+}
+
+/// Days since 1970-01-01 → (year, month, day) (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
 }

@@ -99,8 +99,29 @@ fn every_runbook_url_anchor_exists_in_the_runbook_file() {
         );
         // The default base is the runbook file's name under Prometheus's /user/.
         assert!(
-            base.contains("\"/user/velocitytrader.md\""),
+            base.contains("\"/user/velocitytrader.html\""),
             "{name}: base `{base}` does not default to the served runbook file"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20);
+}
+
+#[test]
+fn the_html_page_has_every_anchor_a_runbook_url_points_at() {
+    let page = asset("alerts/runbooks/velocitytrader.html");
+    assert!(page.starts_with("<!DOCTYPE html>"), "not an HTML page");
+    let mut checked = 0;
+    for rule in rules() {
+        let Some(name) = rule.alert else { continue };
+        let anchor = rule.annotations["runbook_url"]
+            .rsplit_once('#')
+            .unwrap()
+            .1
+            .to_owned();
+        assert!(
+            page.contains(&format!("<h2 id=\"{anchor}\">{name}</h2>")),
+            "{name}: no section with id {anchor} in the HTML runbook page"
         );
         checked += 1;
     }

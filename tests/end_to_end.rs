@@ -1,11 +1,14 @@
-//! End to end: the example exporter, scraped by a real Prometheus with the
-//! shipped rules loaded, answers every dashboard query, every template
+//! End to end: the example exporter, scraped by a real Prometheus started
+//! from the shipped host files (`deploy/host/`: its flags and configuration,
+//! the shipped rules), answers every dashboard query, every template
 //! variable query and every recording rule with data.
 //!
 //! `cargo test --test end_to_end -- --include-ignored` (needs the `prometheus`
 //! binary, Debian package `prometheus`; builds and runs
 //! `cargo run --example exporter`).
 
+#[path = "common/host_prometheus.rs"]
+mod host_prometheus;
 #[path = "common/net.rs"]
 mod net;
 
@@ -172,28 +175,14 @@ fn every_dashboard_query_and_recording_rule_has_data_in_a_real_prometheus() {
             .stdout(Stdio::null()),
     );
 
-    let config = dir.path().join("prometheus.yml");
-    let rules = root().join("alerts/velocitytrader.rules.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\n\
-             scrape_configs:\n  - job_name: velocitytrader\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n",
-            rules.display()
-        ),
-    )
-    .unwrap();
-    let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
-    let _prometheus = ChildGroup::spawn(
-        Command::new("prometheus")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prometheus_port}"))
-            .stdout(Stdio::null())
-            .stderr(log),
+    let _prometheus = host_prometheus::start(
+        dir.path(),
+        &host_prometheus::Wiring {
+            port: prometheus_port,
+            engines: &[exporter_port],
+            alertmanager: None,
+            interval: "1s",
+        },
     );
 
     // The exporter may need a build first.

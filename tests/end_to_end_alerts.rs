@@ -1,19 +1,24 @@
-//! End to end, as an operator would wire it: two example exporters (one
-//! calm, one demonstrating `--scenario drawdown`), a real Prometheus with the
-//! shipped rules, a real Alertmanager with the shipped routing whose receiver
-//! URL is supplied the way the compose stack supplies it
-//! (`deploy/alertmanager-start.sh` with `ALERT_WEBHOOK_URL`), and a webhook
-//! receiver in this test. The drawdown alert arrives with a runbook link that
-//! resolves; the calm engine causes nothing; the watchdog arrives.
+//! End to end, as an operator would wire it: three example exporters (one
+//! calm, one demonstrating `--scenario drawdown`, one `--scenario
+//! slow-fills`), a real Prometheus started from the shipped host files
+//! (`deploy/host/`) with the shipped rules, a real Alertmanager with the
+//! shipped routing whose receiver URL is supplied the way the stacks supply
+//! it (`deploy/alertmanager-start.sh` with `ALERT_WEBHOOK_URL`), and a
+//! webhook receiver in this test. The drawdown alert and the fill-latency
+//! objective's fast burn arrive, each with a runbook link that opens the
+//! HTML runbook page (text/html) at the alert's section; the calm engine
+//! causes nothing; the watchdog arrives.
 //!
 //! `cargo test --test end_to_end_alerts -- --include-ignored` (Debian packages
-//! `prometheus` and `prometheus-alertmanager`; builds the example). About two
-//! minutes: the shipped `for: 1m` of `VelocityTraderDrawdownCritical` is kept,
-//! only Prometheus's scrape and evaluation intervals are shortened (1 s, in
-//! the test's own prometheus.yml).
+//! `prometheus` and `prometheus-alertmanager`; builds the example). About
+//! three minutes: the shipped `for:` durations are kept (1 min for the
+//! drawdown, 2 min for the fast burn), only Prometheus's scrape and
+//! evaluation intervals are shortened (1 s).
 
 #[path = "common/alertmanager.rs"]
 mod alertmanager;
+#[path = "common/host_prometheus.rs"]
+mod host_prometheus;
 #[path = "common/net.rs"]
 mod net;
 #[path = "common/webhook.rs"]
@@ -26,10 +31,6 @@ use std::time::{Duration, Instant};
 use net::{ChildGroup, free_port, get, url_encode};
 use serde_json::Value as Json;
 use webhook::Webhook;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
@@ -76,7 +77,7 @@ fn alertname(alert: &Json) -> &str {
 fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_quiet() {
     let dir = tempfile::tempdir().unwrap();
     let binary = example_binary();
-    let (calm_port, demo_port) = (free_port(), free_port());
+    let (calm_port, demo_port, fills_port) = (free_port(), free_port(), free_port());
     let (prometheus_port, alertmanager_port) = (free_port(), free_port());
     let hook = Webhook::start();
 
@@ -89,40 +90,15 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
         am_log.into(),
     );
 
-    // Prometheus with the shipped rules, serving the runbooks as the stack does.
-    let prometheus_yml = dir.path().join("prometheus.yml");
-    std::fs::write(
-        &prometheus_yml,
-        format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
-             rule_files:\n  - {rules}\n\
-             alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:{alertmanager_port}']\n\
-             scrape_configs:\n\
-             \x20 - job_name: velocitytrader\n    static_configs:\n      - targets: ['127.0.0.1:{calm_port}', '127.0.0.1:{demo_port}']\n\
-             \x20 - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prometheus_port}']\n\
-             \x20 - job_name: alertmanager\n    static_configs:\n      - targets: ['127.0.0.1:{alertmanager_port}']\n",
-            rules = root().join("alerts/velocitytrader.rules.yml").display()
-        ),
-    )
-    .unwrap();
-    let prom_log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
-    let _prometheus = ChildGroup::spawn(
-        Command::new("prometheus")
-            .arg(format!("--config.file={}", prometheus_yml.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prometheus_port}"))
-            .arg(format!(
-                "--web.external-url=http://127.0.0.1:{prometheus_port}"
-            ))
-            .arg(format!(
-                "--web.user-assets={}",
-                root().join("alerts/runbooks").display()
-            ))
-            .stdout(Stdio::null())
-            .stderr(prom_log),
+    // Prometheus as deploy/host/ ships it, serving the runbook pages.
+    let _prometheus = host_prometheus::start(
+        dir.path(),
+        &host_prometheus::Wiring {
+            port: prometheus_port,
+            engines: &[calm_port, demo_port, fills_port],
+            alertmanager: Some(alertmanager_port),
+            interval: "1s",
+        },
     );
     let logs = || {
         ["alertmanager.log", "prometheus.log"]
@@ -132,14 +108,16 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
 
     let mut calm = exporter(&binary, calm_port, "calm");
     let mut demo = exporter(&binary, demo_port, "drawdown");
+    let mut fills = exporter(&binary, fills_port, "slow-fills");
     let started = Instant::now();
     wait_until("both exporters", Duration::from_secs(30), || {
         assert!(
-            calm.exited().is_none() && demo.exited().is_none(),
+            calm.exited().is_none() && demo.exited().is_none() && fills.exited().is_none(),
             "an exporter exited"
         );
-        matches!(get(calm_port, "/metrics"), Ok((200, _)))
-            && matches!(get(demo_port, "/metrics"), Ok((200, _)))
+        [calm_port, demo_port, fills_port]
+            .iter()
+            .all(|p| matches!(get(*p, "/metrics"), Ok((200, _))))
     });
 
     // The drawdown alert: 5 s healthy, 1 min `for:`, 10 s group_wait.
@@ -175,17 +153,58 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
         "fired after {elapsed:?}, before its 1 min `for:`"
     );
 
-    // Its runbook link resolves to the alert's section.
+    // Its runbook link opens the HTML runbook page at the alert's section.
     let url = alert["annotations"]["runbook_url"].as_str().unwrap();
     let expected = format!(
-        "http://127.0.0.1:{prometheus_port}/user/velocitytrader.md#velocitytraderdrawdowncritical"
+        "http://127.0.0.1:{prometheus_port}/user/velocitytrader.html#velocitytraderdrawdowncritical"
     );
     assert_eq!(url, expected);
-    let (status, page) = get(prometheus_port, "/user/velocitytrader.md").unwrap();
-    assert_eq!(status, 200);
+    let (content_type, page) = fetch(prometheus_port, "/user/velocitytrader.html");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
     assert!(
-        page.contains("\n## VelocityTraderDrawdownCritical\n"),
+        page.contains(
+            "<h2 id=\"velocitytraderdrawdowncritical\">VelocityTraderDrawdownCritical</h2>"
+        ),
         "{page}"
+    );
+
+    // The fill-latency objective's fast burn pages too (2 min `for:`, from
+    // the slow-fills engine), with its own runbook section.
+    let burn = |n: &[(String, Json)]| {
+        n.iter()
+            .find(|(_, a)| {
+                alertname(a) == "VelocityTraderFillLatencyBudgetBurnFast" && a["status"] == "firing"
+            })
+            .cloned()
+    };
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let (receiver, burn_alert) = loop {
+        if let Some(found) = burn(&notified(&hook)) {
+            break found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no FillLatencyBudgetBurnFast notification; got {:?}\n{}",
+            notified(&hook),
+            logs()
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    assert_eq!(receiver, "critical");
+    assert_eq!(
+        burn_alert["labels"]["instance"],
+        format!("127.0.0.1:{fills_port}")
+    );
+    let anchor = burn_alert["annotations"]["runbook_url"]
+        .as_str()
+        .unwrap()
+        .rsplit_once('#')
+        .unwrap()
+        .1
+        .to_owned();
+    assert!(
+        page.contains(&format!("<h2 id=\"{anchor}\">")),
+        "#{anchor} not on the page"
     );
 
     // The pipeline heartbeat arrived on its own receiver.
@@ -200,10 +219,17 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
     let unexpected: Vec<String> = all
         .iter()
         .filter(|(_, a)| {
-            !matches!(
-                alertname(a),
-                "VelocityTraderWatchdog" | "VelocityTraderDrawdownCritical"
-            ) || a["labels"]["instance"] == format!("127.0.0.1:{calm_port}")
+            let expected = match alertname(a) {
+                "VelocityTraderWatchdog" => true,
+                "VelocityTraderDrawdownCritical" => {
+                    a["labels"]["instance"] == format!("127.0.0.1:{demo_port}")
+                }
+                "VelocityTraderFillLatencyBudgetBurnFast" => {
+                    a["labels"]["instance"] == format!("127.0.0.1:{fills_port}")
+                }
+                _ => false,
+            };
+            !expected
         })
         .map(|(r, a)| format!("{r}: {} {}", alertname(a), a["labels"]))
         .collect();
@@ -221,6 +247,25 @@ fn induced_alert_reaches_the_webhook_with_its_runbook_and_the_calm_engine_stays_
     let result: Json = serde_json::from_str(&body).unwrap();
     assert_eq!(result["status"], "success", "{body}");
     assert_eq!(result["data"]["result"], serde_json::json!([]), "{body}");
-    assert!(calm.exited().is_none() && demo.exited().is_none());
+    assert!(calm.exited().is_none() && demo.exited().is_none() && fills.exited().is_none());
     eprintln!("DrawdownCritical reached the webhook {elapsed:?} after the exporters started");
+}
+
+/// `GET path` on 127.0.0.1:`port`: (Content-Type, body).
+fn fetch(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-type")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    (content_type, body.to_owned())
 }

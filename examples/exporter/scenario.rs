@@ -50,97 +50,136 @@ pub enum Scenario {
     Vpin,
 }
 
-/// Name, the alert it demonstrates, and after how long it fires.
-pub const SCENARIOS: [(Scenario, &str, &str); 18] = [
-    (
-        Scenario::Calm,
-        "calm",
-        "none (the default): only the watchdog",
-    ),
+/// An alert a scenario fires, and after about how long (with the shipped
+/// rules and routing; "inhibited" or "superseded" alerts are named so the
+/// list is complete, though they reach no receiver).
+pub type Fires = (&'static str, &'static str);
+
+/// Every scenario: its name and every alert it fires. The one list the
+/// help and `tests/scenario_alerts.rs` read.
+pub const SCENARIOS: [(Scenario, &str, &[Fires]); 18] = [
+    (Scenario::Calm, "calm", &[]),
     (
         Scenario::Drawdown,
         "drawdown",
-        "VelocityTraderDrawdownCritical after ~1 min (DrawdownHigh, inhibited, after ~5 min)",
+        &[
+            ("VelocityTraderDrawdownCritical", "~1 min"),
+            (
+                "VelocityTraderDrawdownHigh",
+                "~5 min, inhibited by DrawdownCritical",
+            ),
+        ],
     ),
     (
         Scenario::Disconnect,
         "disconnect",
-        "VelocityTraderMT5Disconnected after ~2 min",
+        &[("VelocityTraderMT5Disconnected", "~2 min")],
     ),
     (
         Scenario::Stopped,
         "stopped",
-        "VelocityTraderEngineStopped after ~5 min",
+        &[("VelocityTraderEngineStopped", "~5 min")],
     ),
     (
         Scenario::Stale,
         "stale",
-        "VelocityTraderNoRecentTrades after ~15 min",
+        &[("VelocityTraderNoRecentTrades", "~15 min")],
     ),
     (
         Scenario::Errors,
         "errors",
-        "VelocityTraderCriticalErrors at once, VelocityTraderHighErrorRate after ~5 min",
+        &[
+            ("VelocityTraderCriticalErrors", "at once"),
+            ("VelocityTraderHighErrorRate", "~5 min"),
+        ],
     ),
     (
         Scenario::SlowDb,
         "slow-db",
-        "VelocityTraderSlowDatabase after ~10 min",
+        &[("VelocityTraderSlowDatabase", "~10 min")],
     ),
     (
         Scenario::Losing,
         "losing",
-        "VelocityTraderLowWinRate after ~30 min; ProfitFactorBelowOne, AgentUnderperforming, AgentLosingMoney after ~1 h; DailyLossLimitNear ~23 min, DailyLossLimitReached and TradingHalted ~28 min",
+        &[
+            ("VelocityTraderDailyLossLimitNear", "~23 min"),
+            ("VelocityTraderDailyLossLimitReached", "~28 min"),
+            ("VelocityTraderTradingHalted", "~28 min"),
+            ("VelocityTraderLowWinRate", "~30 min"),
+            ("VelocityTraderProfitFactorBelowOne", "~1 h"),
+            ("VelocityTraderAgentUnderperforming", "~1 h"),
+            ("VelocityTraderAgentLosingMoney", "~1 h"),
+        ],
     ),
     (
         Scenario::RlStuck,
         "rl-stuck",
-        "VelocityTraderRLLowModelConfidence after ~32 min, VelocityTraderRLHighExploration after ~70 min",
+        &[
+            ("VelocityTraderRLLowModelConfidence", "~32 min"),
+            ("VelocityTraderRLHighExploration", "~70 min"),
+        ],
     ),
     (
         Scenario::Overflow,
         "overflow",
-        "VelocityTraderLabelOverflow at once",
+        &[("VelocityTraderLabelOverflow", "at once")],
     ),
     (
         Scenario::Rejected,
         "rejected",
-        "VelocityTraderRejectedEvents after ~15 min",
+        &[("VelocityTraderRejectedEvents", "~15 min")],
     ),
     (
         Scenario::Breaker,
         "breaker",
-        "VelocityTraderCircuitBreakerTripped after ~1 min",
+        &[("VelocityTraderCircuitBreakerTripped", "~1 min")],
     ),
     (
         Scenario::Halt,
         "halt",
-        "VelocityTraderTradingHalted after ~1 min",
+        &[("VelocityTraderTradingHalted", "~1 min")],
     ),
     (
         Scenario::DailyLoss,
         "daily-loss",
-        "VelocityTraderDailyLossLimitReached at once (LimitNear ~1 min, inhibited), then TradingHalted after ~1 min (CircuitBreakerTripped inhibited)",
+        &[
+            ("VelocityTraderDailyLossLimitReached", "at once"),
+            (
+                "VelocityTraderDailyLossLimitNear",
+                "~1 min, inhibited by DailyLossLimitReached",
+            ),
+            (
+                "VelocityTraderTradingHalted",
+                "~1 min (the breaker, tripped too, is superseded by it)",
+            ),
+            ("VelocityTraderLowWinRate", "~31 min"),
+        ],
     ),
     (
         Scenario::Rejects,
         "rejects",
-        "VelocityTraderOrderRejectRatioHigh after ~5 min",
+        &[("VelocityTraderOrderRejectRatioHigh", "~5 min")],
     ),
     (
         Scenario::SlowFills,
         "slow-fills",
-        "VelocityTraderFillLatencyBudgetBurnFast after ~2 min (BurnSlow ~15 min, inhibited)",
+        &[
+            ("VelocityTraderFillLatencyBudgetBurnFast", "~2 min"),
+            ("VelocityTraderFillLatencyBudgetBurnTicket", "~1 h"),
+        ],
     ),
     (
         Scenario::SlowRisk,
         "slow-risk",
-        "VelocityTraderRiskEngineSlow after ~10 min",
+        &[
+            ("VelocityTraderRiskDecisionLatencyBudgetBurnFast", "~2 min"),
+            ("VelocityTraderRiskDecisionLatencyBudgetBurnTicket", "~1 h"),
+        ],
     ),
     (
         Scenario::Vpin,
         "vpin",
-        "VelocityTraderVpinAboveThreshold after ~5 min",
+        &[("VelocityTraderVpinAboveThreshold", "~5 min")],
     ),
 ];
 
@@ -162,11 +201,22 @@ impl Scenario {
             .map_or("?", |(_, n, _)| n)
     }
 
-    /// `--help` lines: one per scenario.
+    /// `--help` lines: one per scenario, every alert it fires.
     pub fn help() -> String {
         SCENARIOS
             .iter()
-            .map(|(_, name, alert)| format!("  {name:<11} {alert}\n"))
+            .map(|(_, name, fires)| {
+                let alerts = if fires.is_empty() {
+                    "none (the default): only the watchdog".to_owned()
+                } else {
+                    fires
+                        .iter()
+                        .map(|(alert, when)| format!("{alert} {when}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                format!("  {name:<11} {alerts}\n")
+            })
             .collect()
     }
 

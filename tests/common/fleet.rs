@@ -1,8 +1,9 @@
-//! The stack of `deploy/fleet/` on loopback, without Docker: VictoriaMetrics,
-//! vmagent, vmalert, a Pushgateway and Alertmanager started with the
-//! commands and configuration the compose file ships — container addresses
-//! and paths replaced by free loopback ports and a temporary directory,
-//! intervals shortened — and stopped by process id when dropped.
+//! The fleet on loopback as `deploy/fleet/host/` ships it for a Debian host:
+//! VictoriaMetrics, vmagent, vmalert, a Pushgateway and Alertmanager started
+//! with the shipped flags and configuration — ports replaced by free
+//! loopback ones, data directories by a temporary directory, the install
+//! root by the checkout, intervals shortened — and stopped by process id
+//! when dropped.
 //! Needs the Debian packages `victoria-metrics`, `prometheus-pushgateway`
 //! and `prometheus-alertmanager`.
 
@@ -17,7 +18,7 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use super::example_engines::{query, wait_until};
-use super::fleet_config::{Ports, free_ports, shipped_command};
+use super::fleet_config::{Ports, free_ports, shipped_command, unit_environment};
 use super::net::{ChildGroup, get, http};
 
 pub fn root() -> PathBuf {
@@ -31,6 +32,8 @@ pub struct Stack {
     /// Free ports for the engines, listed in vmagent's targets.
     pub engine_ports: Vec<u16>,
     children: Vec<(&'static str, ChildGroup)>,
+    /// Environment of the next service started (a unit's `Environment=`).
+    env: Vec<(String, String)>,
 }
 
 /// Test settings on top of the shipped ones.
@@ -53,6 +56,7 @@ impl Stack {
             ports: Ports::from(&all),
             engine_ports: all[5..].to_vec(),
             children: Vec::new(),
+            env: Vec::new(),
         };
         stack.start_victoria_metrics();
         stack.start_pushgateway();
@@ -104,6 +108,7 @@ impl Stack {
         let child = ChildGroup::spawn(
             Command::new(program)
                 .args(args)
+                .envs(std::mem::take(&mut self.env))
                 .stdout(Stdio::null())
                 .stderr(self.log(name)),
         );
@@ -159,12 +164,14 @@ impl Stack {
     }
 
     fn start_pushgateway(&mut self) {
-        let args = [
-            format!("--web.listen-address=127.0.0.1:{}", self.ports.pushgateway),
-            // Memory only: Debian's default persistence file
-            // (/var/lib/prometheus/pushgateway.data) is shared machine-wide.
-            "--persistence.file=".to_owned(),
-        ];
+        let mut args = shipped_command("pushgateway");
+        // Memory only (as shipped): never Debian's machine-wide persistence file.
+        assert!(args.contains(&"--persistence.file=".to_owned()), "{args:?}");
+        Self::set(
+            &mut args,
+            "--web.listen-address",
+            &format!("127.0.0.1:{}", self.ports.pushgateway),
+        );
         let port = self.ports.pushgateway;
         self.spawn(
             "pushgateway",
@@ -187,11 +194,11 @@ impl Stack {
     }
 
     fn start_vmagent(&mut self, interval: &str) {
-        let shipped = std::fs::read_to_string(root().join("deploy/fleet/vmagent.yml")).unwrap();
-        let text = self.ports.rewrite(&shipped).replace(
-            "/etc/velocitytrader/fleet/targets",
-            self.path("targets").to_str().unwrap(),
-        );
+        let shipped =
+            std::fs::read_to_string(root().join("deploy/fleet/host/vmagent.yml")).unwrap();
+        // targets/*.yml is relative to the file: the test's copy sits beside
+        // the test's targets folder.
+        let text = self.ports.rewrite(&shipped);
         let mut config: Yaml = serde_yaml::from_str(&text).unwrap();
         config["global"]["scrape_interval"] = interval.into();
         config["global"]["scrape_timeout"] = interval.into();
@@ -243,12 +250,7 @@ impl Stack {
     fn start_vmalert(&mut self, interval: &str) {
         let mut args: Vec<String> = shipped_command("vmalert")
             .iter()
-            .map(|a| {
-                self.ports.rewrite(a).replace(
-                    "/etc/velocitytrader/alerts",
-                    root().join("alerts").to_str().unwrap(),
-                )
-            })
+            .map(|a| self.ports.rewrite(a))
             .collect();
         Self::set(&mut args, "-evaluationInterval", interval);
         Self::set(
@@ -262,6 +264,8 @@ impl Stack {
             &format!("http://127.0.0.1:{}", self.ports.vmalert),
         );
         let port = self.ports.vmalert;
+        // The unit's environment (RUNBOOK_BASE_URL), for the rule file's placeholders.
+        self.env = unit_environment("vmalert");
         self.spawn("vmalert", "vmalert", &args, (port, "/health"));
     }
 

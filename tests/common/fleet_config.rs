@@ -1,13 +1,12 @@
-//! The shipped `deploy/fleet/` configuration made to run on loopback: the
-//! compose file's commands with `${VAR:-default}` resolved, and container
-//! addresses mapped to free local ports.
+//! The shipped `deploy/fleet/host/` configuration made to run on loopback:
+//! the services' flags as the host files ship them (the packaged services'
+//! `/etc/default` files, the units of vmagent and vmalert), and their
+//! addresses (`localhost:<port>`) mapped to free loopback ports.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-
-use serde_yaml::Value as Yaml;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,27 +44,21 @@ impl Ports {
         }
     }
 
-    /// Container address → loopback address, as the compose network names them.
+    /// Shipped address → loopback address of the test's service.
     fn addresses(&self) -> [(&'static str, String); 5] {
         [
             (
-                "victoriametrics:8428",
+                "localhost:8428",
                 format!("127.0.0.1:{}", self.victoriametrics),
             ),
             ("localhost:8429", format!("127.0.0.1:{}", self.vmagent)),
-            ("vmalert:8880", format!("127.0.0.1:{}", self.vmalert)),
-            (
-                "pushgateway:9091",
-                format!("127.0.0.1:{}", self.pushgateway),
-            ),
-            (
-                "alertmanager:9093",
-                format!("127.0.0.1:{}", self.alertmanager),
-            ),
+            ("localhost:8880", format!("127.0.0.1:{}", self.vmalert)),
+            ("localhost:9091", format!("127.0.0.1:{}", self.pushgateway)),
+            ("localhost:9093", format!("127.0.0.1:{}", self.alertmanager)),
         ]
     }
 
-    /// `text` with every container address replaced by its loopback one.
+    /// `text` with every shipped address replaced by its loopback one.
     pub fn rewrite(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for (from, to) in self.addresses() {
@@ -75,31 +68,53 @@ impl Ports {
     }
 }
 
-/// `${NAME:-default}` → `default`, as compose resolves it with NAME unset.
-fn defaults(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').expect("closing brace") + start;
-        let inner = &rest[start + 2..end];
-        out.push_str(inner.split_once(":-").map_or("", |(_, d)| d));
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
+/// The shipped flags of `service` on a host, with the install root
+/// `/etc/velocitytrader` replaced by the checkout.
+pub fn shipped_command(service: &str) -> Vec<String> {
+    let text = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
+    let line = match service {
+        "victoriametrics" => default_args(&text("deploy/fleet/host/default/victoria-metrics")),
+        "pushgateway" => default_args(&text("deploy/fleet/host/default/prometheus-pushgateway")),
+        "vmagent" => exec_start(&text(
+            "deploy/fleet/host/systemd/velocitytrader-vmagent.service",
+        )),
+        "vmalert" => exec_start(&text(
+            "deploy/fleet/host/systemd/velocitytrader-vmalert.service",
+        )),
+        other => panic!("no host files for {other}"),
+    };
+    let install = root().to_string_lossy().into_owned();
+    line.split_whitespace()
+        .map(|a| a.replace("/etc/velocitytrader", &install))
+        .collect()
 }
 
-/// The shipped compose command of `service`.
-pub fn shipped_command(service: &str) -> Vec<String> {
-    let compose: Yaml = serde_yaml::from_str(
-        &std::fs::read_to_string(root().join("deploy/fleet/docker-compose.yml")).unwrap(),
-    )
+/// The `Environment=` settings of a shipped unit.
+pub fn unit_environment(service: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join(format!(
+        "deploy/fleet/host/systemd/velocitytrader-{service}.service"
+    )))
     .unwrap();
-    compose["services"][service]["command"]
-        .as_sequence()
-        .unwrap_or_else(|| panic!("no command for {service}"))
-        .iter()
-        .map(|v| defaults(v.as_str().unwrap()))
+    text.lines()
+        .filter_map(|l| l.strip_prefix("Environment="))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
+}
+
+fn default_args(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix("ARGS=\""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("ARGS")
+        .to_owned()
+}
+
+fn exec_start(text: &str) -> String {
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .expect("ExecStart");
+    // The program itself is started by the test.
+    line.split_once(' ').map_or("", |(_, args)| args).to_owned()
 }

@@ -1,0 +1,35 @@
+//! Instrument & Physics View (`instrument-physics-view`).
+
+use crate::defs::prelude::*;
+
+/// The dashboard.
+#[rustfmt::skip]
+#[must_use]
+pub fn dashboard() -> Dashboard {
+    Dashboard::new("instrument-physics-view", "Instrument & Physics View", &["instruments", "physics", "bars"], "Per symbol and timeframe: the last bars (open, high, low, close, volume), the realised volatility and ATR(14) the library computes from them, the spread, the regime and the physics indicators. Pick symbols and timeframes with the variables; the price panel repeats per symbol. Rebuilt from the original instrument-physics-view: prices and spreads are in price units (the original called them USD and multiplied the spread by 10 000 as pips), market energy is plotted in the engine's units (no 0–100 gauge), natural frequency is in rad/s, the damping-ratio gauge uses the physical colours of Market Regime & Physics (the original's were inverted), and the original's 'friction' series is dropped: no engine quantity of that name is exported.")
+        .rows(vec![
+            row("Price action", vec![
+                timeseries(8, 8, "Price action: $symbol", "Open, high, low and close of the last completed bar per timeframe, as the engine recorded it, sampled at each scrape (one panel per selected symbol). Prices are in the instrument's price units (not account currency).").q("{{timeframe}} open", m(PRICE_OPEN)).q("{{timeframe}} high", m(PRICE_HIGH)).q("{{timeframe}} low", m(PRICE_LOW)).q("{{timeframe}} close", m(PRICE_CLOSE)).axis("price").repeat("symbol", 3).dashed(".* (high|low)$"),
+                table(24, 8, "Last bars", "The last completed bar per symbol and timeframe: open, high, low, close and volume, with the ATR(14) (Wilder, as TA-Lib) and the realised volatility (sample standard deviation of the last 20 log close-to-close returns, per bar, not annualised, in percent) the library computes exactly from the bars. ATR needs 15 bars and volatility 21: until then their cells are empty. Prices are in the instrument's price units (not account currency).").col("Open", Style::new("none", None), sum_by(&["instance", "symbol", "timeframe"], m(PRICE_OPEN))).col("High", Style::new("none", None), sum_by(&["instance", "symbol", "timeframe"], m(PRICE_HIGH))).col("Low", Style::new("none", None), sum_by(&["instance", "symbol", "timeframe"], m(PRICE_LOW))).col("Close", Style::new("none", None), sum_by(&["instance", "symbol", "timeframe"], m(PRICE_CLOSE))).col("Volume", COUNT, sum_by(&["instance", "symbol", "timeframe"], m(VOLUME_CURRENT))).col("ATR (14)", Style::new("none", None), sum_by(&["instance", "symbol", "timeframe"], m(ATR_14))).col("Volatility", Style::new("percent", None), sum_by(&["instance", "symbol", "timeframe"], m(VOLATILITY_CURRENT))),
+            ]),
+            row("Regime and physics", vec![
+                stat(8, 7, "Current regime", "Regime per symbol and timeframe, coloured as on Market Regime & Physics: 1 CHAOTIC (red), 2 UNDERDAMPED (orange), 3 CRITICALLY_DAMPED (green), 4 OVERDAMPED (blue).").q("{{symbol}} {{timeframe}}", m(REGIME_CURRENT)).map(REGIMES).set("options.colorMode", "background").set("options.graphMode", "none").set("options.textMode", "value_and_name"),
+                gauge(8, 7, "Damping ratio ζ", "Physical damping ratio ζ per symbol and timeframe, coloured by physics as on Market Regime & Physics: ζ < 1 underdamped (orange), ζ ≈ 1 critically damped (green, 0.95–1.05), ζ > 1 overdamped (blue). The original gauge coloured the same values oppositely.").q("{{symbol}} {{timeframe}}", m(PHYSICS_DAMPING_RATIO)).min(0.0).max(2.0),
+                timeseries(8, 7, "Market energy", "Market energy as the engine defines it (≥ 0, in the engine's units; no fixed 0–100 scale: the engine's energy is not a percentage).").q("{{symbol}} {{timeframe}}", m(PHYSICS_ENERGY)).axis("engine energy units"),
+                timeseries(8, 8, "Momentum and velocity", "Momentum and price velocity as the physics engine reports them, in price units per second (signed).").q("{{symbol}} {{timeframe}} momentum", m(PHYSICS_MOMENTUM)).q("{{symbol}} {{timeframe}} velocity", m(PHYSICS_VELOCITY)).axis("price units / s"),
+                timeseries(8, 8, "Acceleration", "Price acceleration in price units per second squared (signed). The original paired it with a 'friction' series that no engine quantity exports, so friction is not shown.").q("{{symbol}} {{timeframe}}", m(PHYSICS_ACCELERATION)).axis("price units / s²"),
+                timeseries(8, 8, "Natural frequency ω₀", "Undamped natural angular frequency of the engine's oscillator model, in radians per second.").q("{{symbol}} {{timeframe}}", m(PHYSICS_NATURAL_FREQUENCY)).axis("rad/s"),
+                timeline(16, 8, "Regime timeline", "Regime per symbol and timeframe over time, in the regime colours.").q("{{symbol}} {{timeframe}}", m(REGIME_CURRENT)).auto_decimals().map(REGIMES),
+                bargauge(8, 8, "Net P&L by regime at entry", "Net realised P&L of the closed trades by the regime at their entry (red below 0, green from 0). Amounts are in the account currency.").q("{{regime}}", sum_by(&["regime"], m(REGIME_PNL))),
+            ]),
+            row("Volatility, range, volume and spread", vec![
+                stat(6, 5, "Volatility", "Realised volatility of the last 20 bars' log returns per symbol and timeframe, per bar and not annualised, in percent.").q("{{symbol}} {{timeframe}}", m(VOLATILITY_CURRENT)).decimals(3).set("options.textMode", "value_and_name"),
+                stat(6, 5, "ATR (14)", "Average true range over 14 bars per symbol and timeframe. Prices are in the instrument's price units (not account currency).").q("{{symbol}} {{timeframe}}", m(ATR_14)).set("options.textMode", "value_and_name"),
+                stat(6, 5, "Volume", "Volume of the last bar per symbol and timeframe (tick or real volume, as the bars carry it).").q("{{symbol}} {{timeframe}}", m(VOLUME_CURRENT)).set("options.textMode", "value_and_name"),
+                stat(6, 5, "Spread", "Latest quoted spread (ask − bid) per symbol. Prices are in the instrument's price units (not account currency). The original multiplied by 10 000 to call it pips, which is wrong for JPY pairs, metals, indices and crypto.").q("{{symbol}}", m(SYMBOL_SPREAD)).set("options.textMode", "value_and_name"),
+                timeseries(8, 8, "Realised volatility", "Realised volatility per symbol and timeframe over time (per bar, not annualised).").q("{{symbol}} {{timeframe}}", m(VOLATILITY_CURRENT)).decimals(3).min(0.0).axis("percent per bar"),
+                timeseries(8, 8, "ATR (14)", "Average true range over 14 bars per symbol and timeframe over time. Prices are in the instrument's price units (not account currency).").q("{{symbol}} {{timeframe}}", m(ATR_14)).min(0.0).axis("price units"),
+                timeseries(8, 8, "Spread", "Quoted spread per symbol over time. Prices are in the instrument's price units (not account currency).").q("{{symbol}}", m(SYMBOL_SPREAD)).min(0.0).axis("price units"),
+            ]),
+        ])
+}
