@@ -22,22 +22,45 @@
 //! ```
 
 mod builder;
+mod connections;
 mod endpoint;
 mod error;
 mod exposition;
+mod flight;
 mod install;
+mod limits;
+#[cfg(feature = "protobuf")]
+mod native_histograms;
+mod negotiate;
+mod openmetrics;
 #[cfg(feature = "push")]
 mod push;
+mod scrape;
+#[cfg(feature = "tls")]
+mod security;
+mod self_metrics;
+mod server;
 mod worker;
 
 pub(crate) use builder::RecorderShape;
 pub use builder::{DEFAULT_DB_BUCKETS, DEFAULT_LISTEN, DEFAULT_UPKEEP_INTERVAL, ExporterBuilder};
 pub(crate) use endpoint::Endpoint;
-pub use endpoint::{CONTENT_TYPE, Exporter, Scrape};
+pub use endpoint::Exporter;
 pub use error::ExporterError;
+pub use limits::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_HEADER_BYTES, DEFAULT_SCRAPE_TIMEOUT,
+};
 /// The exporter crate this module builds on, for engines that need its
 /// types (e.g. [`metrics_exporter_prometheus::PrometheusHandle`]).
 pub use metrics_exporter_prometheus;
+pub use negotiate::{
+    CONTENT_TYPE, ExpositionFormat, OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE,
+};
 #[cfg(feature = "push")]
 #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
 pub use push::{BatchRun, DEFAULT_PUSH_JOB, PushError, PushReport, PushTarget};
+pub use scrape::{Scrape, ScrapeResponse};
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub use security::{ClientAuth, TlsVersion, WebConfigError};
