@@ -85,7 +85,8 @@ impl ExporterBuilder {
         self
     }
 
-    /// Time a keep-alive connection may sit idle between requests (default
+    /// Time a keep-alive connection has after an answer to send its next
+    /// complete request (default
     /// [`DEFAULT_KEEP_ALIVE_TIMEOUT`], at least 1 s).
     pub fn keep_alive_timeout(mut self, timeout: Duration) -> Self {
         self.limits.keep_alive_timeout = timeout.max(Duration::from_secs(1));

@@ -12,7 +12,7 @@ use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use ipnet::IpNet;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -87,9 +87,11 @@ impl Server {
                 Ok::<_, Infallible>(response)
             }
         });
+        // No hyper timeouts: its header timeout would also cut keep-alive
+        // short. The connection table's sweep closes a connection that sends
+        // no complete request within the header timeout of opening, or of
+        // its last answer plus the keep-alive timeout (slow headers included).
         let _ = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(self.limits.header_read_timeout)
             .max_header_size(self.limits.max_header_bytes)
             .serve_connection(TokioIo::new(io), service)
             .await;
