@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use net::{ChildGroup, build_example, free_port, get, url_encode};
 use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
 
 /// The example exporter on `port` with extra arguments.
 fn example(binary: &Path, port: u16, args: &[&str]) -> ChildGroup {
@@ -141,6 +142,54 @@ fn wait_for_ready(port: u16, engine: &mut ChildGroup, https: bool) {
     }
 }
 
+/// The `velocitytrader` job of a shipped scrape configuration with its
+/// commented `https` block enabled, renamed `name`, scraping `target`, its
+/// secret paths (`secrets_in_container`) pointing into `secrets`.
+fn shipped_https_job(
+    file: &str,
+    secrets_in_container: &str,
+    secrets: &Path,
+    name: &str,
+    target: &str,
+) -> Yaml {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let mut enabled = String::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed == "# --- https ---" || trimmed == "# --- end https ---" {
+            inside = trimmed == "# --- https ---";
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        match trimmed.strip_prefix("# ") {
+            Some(code) if inside => enabled.push_str(&format!("{indent}{code}\n")),
+            _ => enabled.push_str(&format!("{line}\n")),
+        }
+    }
+    assert!(
+        enabled.contains("\n    scheme: https\n"),
+        "{file} has no https block"
+    );
+    let enabled = enabled.replace(secrets_in_container, &format!("{}/", secrets.display()));
+    let config: Yaml = serde_yaml::from_str(&enabled).unwrap();
+    let mut job = config["scrape_configs"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|j| j["job_name"] == "velocitytrader")
+        .unwrap()
+        .clone();
+    let map = job.as_mapping_mut().unwrap();
+    map.insert("job_name".into(), name.into());
+    map.remove("file_sd_configs");
+    map.insert(
+        "static_configs".into(),
+        serde_yaml::from_str(&format!("[{{targets: ['{target}']}}]")).unwrap(),
+    );
+    job
+}
+
 #[test]
 #[ignore = "needs prometheus"]
 fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
@@ -224,13 +273,39 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
         job("no_client_cert", mtls_port, &https),
     ]
     .concat();
+    // The shipped Prometheus and vmagent jobs, https block enabled, with the
+    // secrets under the names deploy/secrets/README.md gives them.
+    let secrets = dir.path().join("secrets");
+    std::fs::create_dir(&secrets).unwrap();
+    std::fs::copy(&credentials.ca_cert, secrets.join("engine-ca.pem")).unwrap();
+    std::fs::copy(&right, secrets.join("scrape_password")).unwrap();
+    let target = format!("127.0.0.1:{auth_port}");
+    let mut config: Yaml = serde_yaml::from_str(&config).unwrap();
+    let jobs = config["scrape_configs"].as_sequence_mut().unwrap();
+    jobs.push(shipped_https_job(
+        "deploy/prometheus.yml",
+        "/etc/prometheus/secrets/",
+        &secrets,
+        "shipped_prometheus",
+        &target,
+    ));
+    jobs.push(shipped_https_job(
+        "deploy/fleet/vmagent.yml",
+        "/etc/vmagent/secrets/",
+        &secrets,
+        "shipped_vmagent",
+        &target,
+    ));
+    let config = serde_yaml::to_string(&config).unwrap();
     let prometheus = Prometheus::start(dir.path(), "tls", &config, &[]);
     let targets = prometheus.wait("every target scraped", Duration::from_secs(60), || {
-        prometheus.targets_settled(6)
+        prometheus.targets_settled(8)
     });
     eprintln!("targets: {targets:#?}");
     for (job, healthy) in [
         ("https_auth", true),
+        ("shipped_prometheus", true),
+        ("shipped_vmagent", true),
         ("wrong_password", false),
         ("no_password", false),
         ("plain_http", false),
