@@ -8,14 +8,22 @@
 //! |---|---|---|---|
 //! | [`ExporterBuilder::install`] | yes | recorded here | [`Exporter::shutdown`] (never by drop) |
 //! | [`ExporterBuilder::build`] | yes | not touched | dropped or shut down |
-//! | [`ExporterBuilder::build_embedded`] | no: serve [`Exporter::scrape`] yourself | not touched | dropped or shut down |
+//! | [`ExporterBuilder::build_embedded`] | no: serve [`Exporter::scrape_for`] yourself | not touched | dropped or shut down |
 //!
-//! Every scrape publishes before rendering, so it is never stale. Paths:
-//! `/metrics` (the exposition; 503 while not ready) and `/ready`.
+//! Every scrape publishes before rendering, so it is never stale
+//! (concurrent scrapes share one publish). Paths: `/metrics` (the
+//! exposition in the format the scraper negotiates, gzip-compressed when it
+//! accepts that; 503 while not ready), `/ready` and `/`.
+//!
+//! The listener binds loopback unless told otherwise, bounds its
+//! connections, timeouts and header sizes, publishes and renders off the
+//! thread that accepts connections, and — with feature `tls` — serves
+//! HTTPS, mutual TLS and basic auth from an exporter-toolkit web
+//! configuration file. See the README's "Exposing the endpoint".
 //!
 //! ```no_run
 //! use velocity_metrics::exporter::ExporterBuilder;
-//! let exporter = ExporterBuilder::new().install()?; // 0.0.0.0:9090, like the original
+//! let exporter = ExporterBuilder::new().install()?; // 127.0.0.1:9090 (loopback)
 //! velocity_metrics::set_mt5_connected(true);
 //! # let _ = exporter;
 //! # Ok::<(), velocity_metrics::exporter::ExporterError>(())
