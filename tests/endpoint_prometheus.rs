@@ -371,6 +371,9 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
     eprintln!("{stored} series stored over HTTPS with basic auth");
 }
 
+/// HTTP headers by lower-case name.
+type Headers = BTreeMap<String, String>;
+
 /// A TCP relay that records what passes through, for seeing exactly what
 /// Prometheus asked for and received.
 struct Recorder {
@@ -420,10 +423,8 @@ impl Recorder {
 
     /// Headers of the first request and the first response, and the
     /// response's body length.
-    fn first_exchange(
-        &self,
-    ) -> Option<(BTreeMap<String, String>, BTreeMap<String, String>, usize)> {
-        let headers = |raw: &[u8]| -> Option<(BTreeMap<String, String>, usize)> {
+    fn first_exchange(&self) -> Option<(Headers, Headers, usize)> {
+        let headers = |raw: &[u8]| -> Option<(Headers, usize)> {
             let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
             let map = String::from_utf8_lossy(&raw[..end])
                 .lines()

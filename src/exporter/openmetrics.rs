@@ -52,8 +52,7 @@ pub(crate) fn from_prometheus_text(text: &str) -> String {
             let (name, kind) = rest.split_once(' ').unwrap_or((rest, "unknown"));
             let (family, kind) = match (kind, name.strip_suffix("_total")) {
                 ("counter", Some(stem)) => (stem, "counter"),
-                ("counter", None) => (name, "unknown"),
-                ("untyped", _) => (name, "unknown"),
+                ("counter", None) | ("untyped", _) => (name, "unknown"),
                 _ => (name, kind),
             };
             if let Some((help_name, help)) = pending_help.take() {

@@ -65,7 +65,7 @@ impl ExporterBuilder {
     }
 
     /// Reads an exporter-toolkit web configuration file — the
-    /// `--web.config.file` of node_exporter — and serves accordingly:
+    /// `--web.config.file` of `node_exporter` — and serves accordingly:
     /// `tls_server_config` (`cert_file`, `key_file`, `client_ca_file`,
     /// `client_auth_type`, `min_version`, `max_version`, `cipher_suites`,
     /// `curve_preferences`, `prefer_server_cipher_suites`),

@@ -85,14 +85,13 @@ impl BasicAuth {
         }
         let permit = self.running.acquire().await;
         // A twin request may have been checked while this one waited.
-        let verdict = match self.remembered(&key) {
-            Some(known) => known,
-            None => {
-                let this = Arc::clone(self);
-                tokio::task::spawn_blocking(move || this.verify(&user, &password))
-                    .await
-                    .unwrap_or(false)
-            }
+        let verdict = if let Some(known) = self.remembered(&key) {
+            known
+        } else {
+            let this = Arc::clone(self);
+            tokio::task::spawn_blocking(move || this.verify(&user, &password))
+                .await
+                .unwrap_or(false)
         };
         drop(permit);
         self.queued.fetch_sub(1, Ordering::AcqRel);
@@ -101,15 +100,14 @@ impl BasicAuth {
     }
 
     fn verify(&self, user: &str, password: &[u8]) -> bool {
-        match self.users.get(user) {
-            Some(hash) => bcrypt::verify(password, hash).unwrap_or(false),
-            None => {
-                let decoy = self.decoy.get_or_init(|| {
-                    bcrypt::hash("velocity_metrics decoy", self.decoy_cost).unwrap_or_default()
-                });
-                let _ = bcrypt::verify(password, decoy);
-                false
-            }
+        if let Some(hash) = self.users.get(user) {
+            bcrypt::verify(password, hash).unwrap_or(false)
+        } else {
+            let decoy = self.decoy.get_or_init(|| {
+                bcrypt::hash("velocity_metrics decoy", self.decoy_cost).unwrap_or_default()
+            });
+            let _ = bcrypt::verify(password, decoy);
+            false
         }
     }
 

@@ -1,5 +1,5 @@
 //! The exporter-toolkit web configuration file (the `--web.config.file` of
-//! node_exporter and Prometheus' other exporters), read into a
+//! `node_exporter` and Prometheus' other exporters), read into a
 //! [`WebConfig`].
 //!
 //! Keys are the toolkit's; unknown keys are an error, as in the toolkit;
