@@ -9,7 +9,6 @@ mod exposition;
 #[path = "common/net.rs"]
 mod net;
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,29 +23,10 @@ fn open_descriptors(pid: u32) -> usize {
 }
 
 /// A complete scrape on a fresh connection: (status, body, time taken).
-fn timed_scrape(address: SocketAddr) -> (u16, String, Duration) {
+fn timed_scrape(port: u16) -> (u16, String, Duration) {
     let started = Instant::now();
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream
-        .write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-        .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let took = started.elapsed();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body, took)
+    let (status, body) = net::get(port, "/metrics").unwrap();
+    (status, body, started.elapsed())
 }
 
 fn dropped(body: &str) -> f64 {
@@ -75,7 +55,7 @@ fn two_thousand_idle_connections_neither_starve_a_scrape_nor_exhaust_descriptors
     );
     let pid = engine.id();
     let started = Instant::now();
-    while timed_scrape_ok(address).is_none() {
+    while !matches!(net::get(port, "/ready"), Ok((200, _))) {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "exporter never answered"
@@ -107,7 +87,7 @@ fn two_thousand_idle_connections_neither_starve_a_scrape_nor_exhaust_descriptors
     let mut most_descriptors = 0;
     let mut last_body = String::new();
     for _ in 0..10 {
-        let (status, body, took) = timed_scrape(address);
+        let (status, body, took) = timed_scrape(port);
         assert_eq!(status, 200, "a scrape during the flood failed: {body}");
         slowest = slowest.max(took);
         most_descriptors = most_descriptors.max(open_descriptors(pid));
@@ -137,17 +117,4 @@ fn two_thousand_idle_connections_neither_starve_a_scrape_nor_exhaust_descriptors
     assert!(engine.exited().is_none(), "the exporter died");
     drop(flood);
     engine.kill();
-}
-
-fn timed_scrape_ok(address: SocketAddr) -> Option<()> {
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(1)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    stream.write_all(b"GET /ready HTTP/1.0\r\n\r\n").ok()?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).ok()?;
-    String::from_utf8_lossy(&raw)
-        .split_whitespace()
-        .nth(1)
-        .is_some_and(|status| status == "200")
-        .then_some(())
 }

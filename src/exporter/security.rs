@@ -111,7 +111,8 @@ impl ExporterBuilder {
 
     /// Asks clients for certificates signed by the CA certificates in
     /// `client_ca_file` (PEM): [`ClientAuth::RequireAndVerifyClientCert`]
-    /// for mutual TLS. Call after [`tls`](Self::tls).
+    /// for mutual TLS. Call after [`tls`](Self::tls) (the error says
+    /// `tls_server_config.cert_file is required before …` otherwise).
     ///
     /// # Errors
     /// [`ExporterError::WebConfig`] without [`tls`](Self::tls) first, or
@@ -121,17 +122,11 @@ impl ExporterBuilder {
         client_ca_file: impl AsRef<Path>,
         client_auth: ClientAuth,
     ) -> Result<Self, ExporterError> {
-        let mut config = self.web_config.clone();
-        let Some(settings) = config.tls.as_mut() else {
-            return Err(WebConfigError::Missing {
-                key: "tls_server_config.cert_file",
-                when: "before client certificates (call ExporterBuilder::tls first)",
-            }
-            .into());
-        };
-        settings.client_ca_file = Some(client_ca_file.as_ref().to_owned());
-        settings.client_auth = client_auth;
-        self.with_web_config(config)
+        let client_ca_file = client_ca_file.as_ref().to_owned();
+        self.with_tls_settings("before client certificates", |settings| {
+            settings.client_ca_file = Some(client_ca_file);
+            settings.client_auth = client_auth;
+        })
     }
 
     /// The lowest TLS version offered (default TLS 1.2).
@@ -139,15 +134,27 @@ impl ExporterBuilder {
     /// # Errors
     /// [`ExporterError::WebConfig`] without [`tls`](Self::tls) first.
     pub fn tls_min_version(self, version: TlsVersion) -> Result<Self, ExporterError> {
+        self.with_tls_settings("before a TLS version", |settings| {
+            settings.min_version = version;
+        })
+    }
+
+    /// Changes the TLS settings given by [`tls`](Self::tls) (an error
+    /// naming `what` without them).
+    fn with_tls_settings(
+        self,
+        what: &'static str,
+        change: impl FnOnce(&mut TlsSettings),
+    ) -> Result<Self, ExporterError> {
         let mut config = self.web_config.clone();
         let Some(settings) = config.tls.as_mut() else {
             return Err(WebConfigError::Missing {
                 key: "tls_server_config.cert_file",
-                when: "before a TLS version (call ExporterBuilder::tls first)",
+                when: what,
             }
             .into());
         };
-        settings.min_version = version;
+        change(settings);
         self.with_web_config(config)
     }
 
