@@ -206,6 +206,45 @@ mod tests {
         assert_eq!(auth.remembered.lock().unwrap().len(), 3);
     }
 
+    #[tokio::test]
+    async fn a_flood_of_guesses_waits_in_a_bounded_queue_or_is_refused_unchecked() {
+        let auth = auth();
+        let guesses: Vec<_> = (0..40)
+            .map(|i| {
+                let auth = Arc::clone(&auth);
+                tokio::spawn(async move {
+                    auth.check(Some(&header("prometheus", &format!("guess-{i}"))))
+                        .await
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for guess in guesses {
+            outcomes.push(guess.await.unwrap());
+        }
+        let busy = outcomes.iter().filter(|o| **o == AuthOutcome::Busy).count();
+        let checked = outcomes
+            .iter()
+            .filter(|o| **o == AuthOutcome::Denied)
+            .count();
+        // One check running, MAX_QUEUED_CHECKS - 1 more queued behind it at
+        // most: the rest never reach bcrypt.
+        assert!(checked <= MAX_QUEUED_CHECKS, "{checked} guesses checked");
+        assert_eq!(busy + checked, 40);
+        assert_eq!(
+            outcomes
+                .iter()
+                .filter(|o| **o == AuthOutcome::Allowed)
+                .count(),
+            0
+        );
+        // The queue drains: the right password still gets in.
+        assert_eq!(
+            auth.check(Some(&header("prometheus", "s3cret"))).await,
+            AuthOutcome::Allowed
+        );
+    }
+
     #[test]
     fn hashes_are_checked_up_front() {
         let users = BTreeMap::from([("x".to_owned(), "plaintext".to_owned())]);

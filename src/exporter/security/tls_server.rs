@@ -181,3 +181,85 @@ pub(crate) fn server_config(settings: &TlsSettings) -> Result<Arc<ServerConfig>,
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A self-signed certificate and its key as PEM files in `dir`.
+    fn credentials(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert, certified.cert.pem()).unwrap();
+        std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+        (cert, key)
+    }
+
+    #[test]
+    fn files_and_settings_are_checked_when_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = credentials(dir.path());
+        let mut settings = TlsSettings::new(cert.clone(), key.clone());
+        assert!(server_config(&settings).is_ok());
+
+        settings.cipher_suites = vec!["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256".into()];
+        settings.curve_preferences = vec!["X25519".into(), "CurveP256".into()];
+        assert!(server_config(&settings).is_ok());
+        settings.cipher_suites = vec!["TLS_RSA_WITH_AES_128_CBC_SHA".into()];
+        assert!(matches!(
+            server_config(&settings),
+            Err(WebConfigError::Unsupported { .. })
+        ));
+        settings.cipher_suites.clear();
+        settings.curve_preferences = vec!["CurveP521".into()];
+        assert!(matches!(
+            server_config(&settings),
+            Err(WebConfigError::Unsupported { .. })
+        ));
+        settings.curve_preferences.clear();
+
+        settings.client_ca_file = Some(cert.clone());
+        assert!(matches!(
+            server_config(&settings),
+            Err(WebConfigError::Missing {
+                key: "tls_server_config.client_auth_type",
+                ..
+            })
+        ));
+        settings.client_auth = ClientAuth::RequireAndVerifyClientCert;
+        assert!(server_config(&settings).is_ok());
+        settings.client_ca_file = None;
+        assert!(matches!(
+            server_config(&settings),
+            Err(WebConfigError::Missing {
+                key: "tls_server_config.client_ca_file",
+                ..
+            })
+        ));
+
+        let garbage = dir.path().join("garbage.pem");
+        std::fs::write(&garbage, "not a key").unwrap();
+        let missing = dir.path().join("missing.pem");
+        assert!(matches!(
+            server_config(&TlsSettings::new(cert.clone(), garbage)),
+            Err(WebConfigError::Pem {
+                what: "key_file",
+                ..
+            })
+        ));
+        assert!(matches!(
+            server_config(&TlsSettings::new(missing, key.clone())),
+            Err(WebConfigError::Read {
+                what: "cert_file",
+                ..
+            })
+        ));
+        let mut versions = TlsSettings::new(cert, key);
+        versions.min_version = TlsVersion::Tls13;
+        versions.max_version = TlsVersion::Tls12;
+        assert!(matches!(
+            server_config(&versions),
+            Err(WebConfigError::InvalidValue { .. })
+        ));
+    }
+}
