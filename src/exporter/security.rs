@@ -57,6 +57,7 @@ impl Security {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 impl ExporterBuilder {
     fn with_web_config(mut self, config: WebConfig) -> Result<Self, ExporterError> {
         self.security = Security::from_config(&config)?;
