@@ -1,8 +1,9 @@
 //! A simulated VelocityPTrader engine exporting every series on :9090.
 //!
 //! ```text
-//! cargo run --example exporter                      # serve on 0.0.0.0:9090 until Ctrl-C
+//! cargo run --example exporter                      # serve on 127.0.0.1:9090 until Ctrl-C
 //! cargo run --example exporter -- --port 9191 --duration 60
+//! cargo run --features tls --example exporter -- --listen 0.0.0.0:9090 --web-config web.yml   # HTTPS + basic auth
 //! cargo run --example exporter -- --scenario drawdown   # demonstrate an alert
 //! curl -s localhost:9090/metrics | grep velocitytrader_win_rate
 //!
@@ -12,6 +13,12 @@
 //! # batch mode: a one-second backtest pushed to a Pushgateway, then exit
 //! cargo run --features push --example exporter -- --engine bt-runner --push http://127.0.0.1:9091 --run-id r-1 [--duration 1] [--push-every 1] [--delete]
 //! ```
+//!
+//! **Serving.** `--listen ADDRESS` chooses the interface and port (default
+//! `127.0.0.1:9090`: loopback only); `--port` changes only the port.
+//! `--web-config FILE` reads an exporter-toolkit web configuration file
+//! (`tls_server_config`, `basic_auth_users`, `http_server_config`; needs the
+//! `tls` feature) — serve any other interface with it.
 //!
 //! **Identity.** `--engine NAME` (with optional `--account NAME`, `--mode
 //! live|paper|backtest` and `--engine-version V`) sets the fleet identity
@@ -141,10 +148,26 @@ fn engine_name(options: &Options) -> Option<&str> {
     options.identity.as_ref().map(EngineIdentity::engine)
 }
 
-/// Serves `/metrics` on `--port` while the simulation runs.
+/// `--web-config`, if given.
+fn web_config(builder: ExporterBuilder, options: &Options) -> Result<ExporterBuilder, String> {
+    let Some(file) = &options.web_config else {
+        return Ok(builder);
+    };
+    #[cfg(feature = "tls")]
+    return builder.web_config_file(file).map_err(|e| e.to_string());
+    #[cfg(not(feature = "tls"))]
+    return Err(format!(
+        "--web-config {}: TLS and basic auth need the `tls` feature (cargo run --features tls --example exporter …)",
+        file.display()
+    ));
+}
+
+/// Serves `/metrics` on `--listen` while the simulation runs.
 fn serve(options: &Options) -> ExitCode {
     let exporter = match builder(options)
-        .and_then(|b| b.port(options.port).install().map_err(|e| e.to_string()))
+        .map(|b| b.listen_address(options.listen))
+        .and_then(|b| web_config(b, options))
+        .and_then(|b| b.install().map_err(|e| e.to_string()))
     {
         Ok(exporter) => exporter,
         Err(error) => {
@@ -154,7 +177,7 @@ fn serve(options: &Options) -> ExitCode {
     };
     if let Some(address) = exporter.listen_address() {
         println!(
-            "serving http://{address}/metrics (simulated engine, scenario {})",
+            "serving {address}/metrics (simulated engine, scenario {})",
             options.scenario.name()
         );
     }

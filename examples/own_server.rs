@@ -8,7 +8,9 @@
 //! ```
 //!
 //! The engine keeps its routes (`/health` here) and adds one handler that
-//! answers with [`Exporter::scrape`]. Recording happens where the engine
+//! answers with [`Exporter::scrape_for`] (the format and compression the
+//! scraper asks for, as the built-in listener negotiates them). Recording
+//! happens where the engine
 //! works: a tokio task and a plain thread both record below.
 
 use std::net::SocketAddr;
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use velocity_metrics::exporter::{Exporter, ExporterBuilder};
@@ -25,17 +27,31 @@ use velocity_metrics::{Agent, PhysicsReading, Regime, Symbol, Timeframe, Trade};
 
 /// `GET /metrics`: rendering costs CPU in proportion to the number of
 /// series, so it runs on the blocking pool, not on an async worker.
-async fn metrics(State(exporter): State<Arc<Exporter>>) -> Response {
-    let scrape = tokio::task::spawn_blocking(move || exporter.scrape()).await;
+async fn metrics(State(exporter): State<Arc<Exporter>>, headers: HeaderMap) -> Response {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (accept, encoding) = (text(header::ACCEPT), text(header::ACCEPT_ENCODING));
+    let scrape = tokio::task::spawn_blocking(move || {
+        exporter.scrape_for(accept.as_deref(), encoding.as_deref())
+    })
+    .await;
     let Ok(scrape) = scrape else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "render failed").into_response();
     };
     let status = StatusCode::from_u16(scrape.status).unwrap_or(StatusCode::OK);
     let mut response = (status, scrape.body).into_response();
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(scrape.content_type),
     );
+    if let Some(encoding) = scrape.content_encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
     response
 }
 

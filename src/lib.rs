@@ -28,7 +28,7 @@
 //!
 //! ```no_run
 //! use velocity_metrics::{exporter::ExporterBuilder, record_trade, Agent, Symbol, Timeframe, Trade};
-//! let _exporter = ExporterBuilder::new().install()?; // serves 0.0.0.0:9090/metrics
+//! let _exporter = ExporterBuilder::new().install()?; // serves 127.0.0.1:9090/metrics
 //! record_trade(&Trade::closed(Agent::SNIPER, Symbol::new("XAUUSD+")?, Timeframe::H1, -12.0))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

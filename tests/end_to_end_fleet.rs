@@ -51,10 +51,14 @@ use fleet_queries::{Check, Subject, all_checks};
 use webhook::Webhook;
 
 /// Queries a pushed backtest cannot answer, and why.
-const NOT_FOR_BACKTESTS: [(&str, &str); 2] = [
+const NOT_FOR_BACKTESTS: [(&str, &str); 3] = [
     (
         "Scrape target",
         "a pushed run is not a scrape target: no `up` of its own",
+    ),
+    (
+        "Endpoint: dropped connections and rejected requests",
+        "a pushed run has no listener: the endpoint's own counters belong to serving engines",
     ),
     (
         "Rejects by reason",

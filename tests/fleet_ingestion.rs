@@ -12,6 +12,8 @@
 
 #[path = "common/alertmanager.rs"]
 mod alertmanager;
+#[path = "common/capacity.rs"]
+mod capacity;
 #[path = "common/example_engines.rs"]
 mod example_engines;
 #[path = "common/fleet.rs"]
@@ -177,5 +179,22 @@ fn twenty_engines_through_vmagent_into_victoriametrics() {
         "{per_scrape} vs {samples}"
     );
     assert!(active >= ENGINES as f64 * per_scrape * 0.95, "{active}");
+    // The README's capacity table: series per engine in the store (the
+    // engine's own plus vmagent's per-target series) and samples per scrape.
+    let per_engine = active / ENGINES as f64;
+    eprintln!("series per engine in the store: {per_engine:.0}");
+    let readme = capacity::readme_capacity();
+    capacity::assert_close(
+        "series per engine in the store",
+        per_engine,
+        capacity::figure(&readme, "series per engine in the store"),
+        0.1,
+    );
+    capacity::assert_close(
+        "samples per scrape",
+        per_scrape,
+        capacity::figure(&readme, "samples per scrape"),
+        0.1,
+    );
     drop(engines);
 }

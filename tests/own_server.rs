@@ -95,7 +95,10 @@ fn an_axum_served_endpoint_equals_the_built_in_listener() {
     };
     assert_eq!(get(port, "/health").unwrap(), (200, "ok".to_owned()));
     let built_in = built_in_listener_scrape();
-    let (a, b) = (shape(&served), shape(&built_in));
+    let (a, mut b) = (shape(&served), shape(&built_in));
+    // The built-in listener's own accounting (dropped connections, rejected
+    // requests) belongs to that listener; an engine's server has its own.
+    b.retain(|name, _| !name.starts_with("velocitytrader_endpoint_"));
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
         b.keys().collect::<Vec<_>>(),

@@ -1,20 +1,26 @@
-//! The example's command line: where to serve, for how long, which
+//! The example's command line: where and how to serve, for how long, which
 //! scenario, the engine's fleet identity, and batch (backtest) mode.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use velocity_metrics::{EngineIdentity, Mode};
 
 use crate::scenario::Scenario;
 
-pub const USAGE: &str = "usage: exporter [--port 9090] [--duration SECONDS] [--scenario NAME]\n\
+pub const USAGE: &str = "usage: exporter [--listen 127.0.0.1:9090] [--port 9090] [--web-config FILE]\n\
+    \x20      [--duration SECONDS] [--scenario NAME]\n\
     \x20      [--engine NAME [--account NAME] [--mode live|paper|backtest] [--engine-version V]]\n\
     \x20      [--push URL --run-id ID [--push-every SECONDS] [--delete]]";
 
 /// Everything the command line says.
 pub struct Options {
-    /// Port of `/metrics` (serving mode only).
-    pub port: u16,
+    /// Address of `/metrics` (serving mode only); loopback by default.
+    pub listen: SocketAddr,
+    /// An exporter-toolkit web configuration file: TLS, basic auth (needs
+    /// the `tls` feature).
+    pub web_config: Option<PathBuf>,
     /// How long to run; `None` serves until Ctrl-C (a backtest runs 1 s).
     pub duration: Option<Duration>,
     pub scenario: Scenario,
@@ -45,7 +51,8 @@ fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
 /// to print (the usage for `--help`).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
-        port: 9090,
+        listen: velocity_metrics::exporter::DEFAULT_LISTEN,
+        web_config: None,
         duration: None,
         scenario: Scenario::Calm,
         identity: None,
@@ -58,10 +65,17 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--port" => {
-                options.port = value("--port")?
+                let port = value("--port")?
                     .parse()
                     .map_err(|e| format!("--port: {e}"))?;
+                options.listen.set_port(port);
             }
+            "--listen" => {
+                options.listen = value("--listen")?.parse().map_err(|e| {
+                    format!("--listen: {e} (expected e.g. 127.0.0.1:9090 or [::1]:9090)")
+                })?;
+            }
+            "--web-config" => options.web_config = Some(PathBuf::from(value("--web-config")?)),
             "--duration" => options.duration = Some(seconds("--duration", &value("--duration")?)?),
             "--scenario" => options.scenario = Scenario::parse(&value("--scenario")?)?,
             "--engine" => engine = Some(value("--engine")?),

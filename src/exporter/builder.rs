@@ -10,13 +10,19 @@ use ipnet::IpNet;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 
 use super::endpoint::{Endpoint, Exporter};
-use super::worker::Worker;
+use super::limits::Limits;
+#[cfg(feature = "tls")]
+use super::security::{Security, WebConfig};
+use super::worker::{Serving, Worker};
 use super::{ExporterError, install};
 use crate::catalogue::{self, MetricDef, MetricKind};
 use crate::telemetry::{Telemetry, TelemetryBuilder, validate_constant_labels};
 
-/// Default listen address, as the original exporter: every interface, port 9090.
-pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 9090);
+/// Default listen address: loopback only, port 9090. An account's numbers
+/// never reach the network unless the engine chooses an address with
+/// [`ExporterBuilder::listen_address`] (the original listened on every
+/// interface: `.listen_address("0.0.0.0:9090".parse()?)` does that).
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 9090);
 
 /// Default buckets of `velocitytrader_db_query_duration_seconds`.
 pub const DEFAULT_DB_BUCKETS: &[f64] = catalogue::DB_QUERY_BUCKETS;
@@ -39,9 +45,8 @@ pub(crate) struct RecorderShape {
 ///
 /// ```no_run
 /// use velocity_metrics::exporter::ExporterBuilder;
-/// let exporter = ExporterBuilder::new()          // 0.0.0.0:9090, like the original
+/// let exporter = ExporterBuilder::new()          // 127.0.0.1:9090
 ///     .global_label("account", "live-1")?
-///     .allow_client("10.0.0.0/8")?
 ///     .install()?;                               // serves and publishes until shutdown
 /// velocity_metrics::set_mt5_connected(true);     // free functions record here
 /// # let _ = exporter;
@@ -58,6 +63,11 @@ pub struct ExporterBuilder {
     start_unready: bool,
     engine_version: Option<String>,
     telemetry: TelemetryBuilder,
+    pub(super) limits: Limits,
+    #[cfg(feature = "tls")]
+    pub(super) security: Security,
+    #[cfg(feature = "tls")]
+    pub(super) web_config: WebConfig,
 }
 
 impl Default for ExporterBuilder {
@@ -98,11 +108,20 @@ impl ExporterBuilder {
             start_unready: false,
             engine_version: None,
             telemetry: Telemetry::builder(),
+            limits: Limits::default(),
+            #[cfg(feature = "tls")]
+            security: Security::default(),
+            #[cfg(feature = "tls")]
+            web_config: WebConfig::default(),
         }
     }
 
-    /// Address to serve `/metrics` on (port 0: any free port, see
-    /// [`Exporter::listen_address`]).
+    /// Address to serve `/metrics` on (default [`DEFAULT_LISTEN`], loopback;
+    /// port 0: any free port, see [`Exporter::listen_address`]). Another
+    /// interface makes the account's numbers reachable from the network:
+    /// serve it with TLS and basic auth (feature `tls`,
+    /// [`web_config_file`](Self::web_config_file)) or at least
+    /// [`allow_client`](Self::allow_client).
     pub fn listen_address(mut self, address: SocketAddr) -> Self {
         self.listen = address;
         self
@@ -278,12 +297,14 @@ impl ExporterBuilder {
             None => None,
         };
         endpoint.set_ready(!self.start_unready);
-        let worker = Worker::spawn(
-            Arc::clone(&endpoint),
+        let serving = listener.map(|listener| Serving {
             listener,
-            self.allowed.clone(),
-            self.upkeep,
-        )?;
+            allowed: self.allowed.clone(),
+            limits: self.limits,
+            #[cfg(feature = "tls")]
+            security: self.security.clone(),
+        });
+        let worker = Worker::spawn(Arc::clone(&endpoint), serving, self.upkeep)?;
         Ok(Exporter::new(
             endpoint,
             telemetry,

@@ -11,48 +11,47 @@ use metrics_exporter_prometheus::{PrometheusHandle, PrometheusRecorder};
 
 use super::ExporterError;
 use super::exposition::spell_special_values;
+use super::flight::PublishFlight;
+#[cfg(feature = "protobuf")]
+use super::native_histograms::NativeHistograms;
+use super::negotiate::{CONTENT_TYPE, ExpositionFormat, accepts_gzip};
+use super::scrape::{Scrape, ScrapeResponse};
 use super::worker::Worker;
 use crate::telemetry::{Telemetry, TelemetryBuilder, lock};
-
-/// Content type of the Prometheus text exposition format.
-pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// A recorder shared by the endpoint, its telemetries and (after
 /// `install`) the `metrics` macros.
 #[derive(Debug, Clone)]
-pub(crate) struct SharedRecorder(pub(crate) Arc<PrometheusRecorder>);
+pub(crate) struct SharedRecorder {
+    prometheus: Arc<PrometheusRecorder>,
+    #[cfg(feature = "protobuf")]
+    natives: Arc<NativeHistograms>,
+}
 
 impl Recorder for SharedRecorder {
     fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.0.describe_counter(key, unit, description);
+        self.prometheus.describe_counter(key, unit, description);
     }
     fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.0.describe_gauge(key, unit, description);
+        self.prometheus.describe_gauge(key, unit, description);
     }
     fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.0.describe_histogram(key, unit, description);
+        #[cfg(feature = "protobuf")]
+        self.natives.describe(key.clone(), description.clone());
+        self.prometheus.describe_histogram(key, unit, description);
     }
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
-        self.0.register_counter(key, metadata)
+        self.prometheus.register_counter(key, metadata)
     }
     fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
-        self.0.register_gauge(key, metadata)
+        self.prometheus.register_gauge(key, metadata)
     }
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
-        self.0.register_histogram(key, metadata)
+        let classic = self.prometheus.register_histogram(key, metadata);
+        #[cfg(feature = "protobuf")]
+        let classic = self.natives.fan_out(key, metadata, classic);
+        classic
     }
-}
-
-/// What one scrape answers: status, content type and body, the same for the
-/// built-in listener and for an engine serving `/metrics` itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scrape {
-    /// HTTP status: 200, or 503 while the exporter is not ready.
-    pub status: u16,
-    /// `Content-Type` header value.
-    pub content_type: &'static str,
-    /// The exposition text (or why it is not served).
-    pub body: String,
 }
 
 /// State shared by an [`Exporter`] and its background worker.
@@ -63,6 +62,7 @@ pub(crate) struct Endpoint {
     engine_version: Option<String>,
     telemetries: RwLock<Vec<Telemetry>>,
     ready: AtomicBool,
+    flight: PublishFlight,
 }
 
 impl Endpoint {
@@ -73,12 +73,17 @@ impl Endpoint {
     ) -> Self {
         let handle = recorder.handle();
         Self {
-            recorder: SharedRecorder(Arc::new(recorder)),
+            recorder: SharedRecorder {
+                prometheus: Arc::new(recorder),
+                #[cfg(feature = "protobuf")]
+                natives: Arc::new(NativeHistograms::new(&global_labels)),
+            },
             handle,
             global_labels,
             engine_version,
             telemetries: RwLock::new(Vec::new()),
             ready: AtomicBool::new(true),
+            flight: PublishFlight::default(),
         }
     }
 
@@ -127,17 +132,49 @@ impl Endpoint {
         Ok(telemetry)
     }
 
+    /// Publishes every telemetry — or, while a publish is in flight, waits
+    /// for that one instead (concurrent scrapes share it).
+    pub(crate) fn publish(&self) {
+        self.flight.publish_or_join(|| {
+            let telemetries = self
+                .telemetries
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone();
+            for telemetry in &telemetries {
+                telemetry.publish();
+            }
+        });
+    }
+
+    /// Folds recorded histogram samples into their buckets.
+    pub(crate) fn run_upkeep(&self) {
+        self.handle.run_upkeep();
+        #[cfg(feature = "protobuf")]
+        self.recorder.natives.run_upkeep();
+    }
+
+    /// The Prometheus text of what was last published.
+    fn render_text(&self) -> String {
+        spell_special_values(self.handle.render())
+    }
+
+    /// What was last published, in `format`.
+    pub(crate) fn render_format(&self, format: ExpositionFormat) -> Vec<u8> {
+        match format {
+            ExpositionFormat::PrometheusText => self.render_text().into_bytes(),
+            ExpositionFormat::OpenMetrics => {
+                super::openmetrics::from_prometheus_text(&self.render_text()).into_bytes()
+            }
+            #[cfg(feature = "protobuf")]
+            ExpositionFormat::Protobuf => self.recorder.natives.render_protobuf(&self.handle),
+        }
+    }
+
     /// Publishes every telemetry, then renders the exposition text.
     pub(crate) fn render(&self) -> String {
-        let telemetries = self
-            .telemetries
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        for telemetry in &telemetries {
-            telemetry.publish();
-        }
-        spell_special_values(self.handle.render())
+        self.publish();
+        self.render_text()
     }
 
     pub(crate) fn scrape(&self) -> Scrape {
@@ -148,13 +185,26 @@ impl Endpoint {
                 body: self.render(),
             }
         } else {
-            Scrape {
-                status: 503,
-                content_type: "text/plain; charset=utf-8",
-                body: "not ready: velocity_metrics is restoring state; scrape again shortly\n"
-                    .to_owned(),
-            }
+            Scrape::not_ready()
         }
+    }
+
+    /// A scrape in the format and encoding the request headers ask for.
+    pub(crate) fn scrape_for(
+        &self,
+        accept: Option<&str>,
+        accept_encoding: Option<&str>,
+    ) -> ScrapeResponse {
+        if !self.is_ready() {
+            return ScrapeResponse::from(Scrape::not_ready());
+        }
+        let format = ExpositionFormat::negotiate(accept);
+        self.publish();
+        ScrapeResponse::ok(
+            format,
+            self.render_format(format),
+            accepts_gzip(accept_encoding),
+        )
     }
 }
 
@@ -245,6 +295,23 @@ impl Exporter {
     #[must_use]
     pub fn scrape(&self) -> Scrape {
         self.endpoint.scrape()
+    }
+
+    /// What the built-in listener answers a `GET /metrics` with these
+    /// request headers: the format `accept` asks for (Prometheus text,
+    /// OpenMetrics 1.0, or protobuf with feature `protobuf`; see
+    /// [`ExpositionFormat::negotiate`](super::ExpositionFormat::negotiate)),
+    /// gzip-compressed when `accept_encoding` allows it. Pass the header
+    /// values as received (`None` when absent) and send the response's
+    /// status, headers and body as they are. Concurrent calls share one
+    /// publish.
+    #[must_use]
+    pub fn scrape_for(
+        &self,
+        accept: Option<&str>,
+        accept_encoding: Option<&str>,
+    ) -> ScrapeResponse {
+        self.endpoint.scrape_for(accept, accept_encoding)
     }
 
     /// Marks the exporter ready: scrapes are answered from now on. Call it

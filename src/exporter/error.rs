@@ -83,6 +83,11 @@ pub enum ExporterError {
         "another metrics recorder is installed as the process-wide recorder; use ExporterBuilder::build (no global recorder needed) and velocity_metrics::set_global(exporter.telemetry().clone()) for the free functions"
     )]
     GlobalRecorderTaken,
+    /// The TLS, basic-auth or web configuration was refused (feature `tls`).
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[error("web configuration refused: {0}")]
+    WebConfig(#[from] super::WebConfigError),
     /// The exporter's runtime or thread could not start.
     #[error("cannot start the exporter runtime: {0}")]
     Runtime(String),

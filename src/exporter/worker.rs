@@ -1,25 +1,27 @@
-//! The exporter's one background thread: an HTTP listener (unless embedded)
-//! and the histogram upkeep, on a single-threaded runtime that ends — and
-//! closes every socket it holds — when the exporter stops.
+//! The exporter's one background thread: the HTTP listener (unless
+//! embedded) and the histogram upkeep, on a single-threaded runtime that
+//! ends — and closes every socket it holds — when the exporter stops.
+//! Scrapes publish and render on the runtime's blocking pool (see
+//! [`Server`]); this thread only accepts, routes and writes.
 
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use ipnet::IpNet;
 use tokio::sync::Notify;
 
 use super::ExporterError;
-use super::endpoint::{Endpoint, Scrape};
+use super::connections::{Admission, Connections};
+use super::endpoint::Endpoint;
+use super::self_metrics::{DropReason, EndpointCounters};
+use super::server::Server;
 
-/// How long a client may take to send its request headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Threads that may publish, render or check passwords at once.
+const BLOCKING_THREADS: usize = 8;
+
+/// How often idle connections are looked for.
+const SWEEP_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The running background thread and the signal that stops it.
 pub(crate) struct Worker {
@@ -27,30 +29,54 @@ pub(crate) struct Worker {
     thread: JoinHandle<()>,
 }
 
+/// What the listener serves, and how.
+pub(crate) struct Serving {
+    pub(crate) listener: TcpListener,
+    pub(crate) allowed: Vec<ipnet::IpNet>,
+    pub(crate) limits: super::limits::Limits,
+    #[cfg(feature = "tls")]
+    pub(crate) security: super::security::Security,
+}
+
 impl Worker {
-    /// Starts the thread: serving `listener` (if any) and running histogram
-    /// upkeep every `upkeep`.
+    /// Starts the thread: serving (if any) and running histogram upkeep
+    /// every `upkeep`.
     pub(crate) fn spawn(
         endpoint: Arc<Endpoint>,
-        listener: Option<TcpListener>,
-        allowed: Vec<IpNet>,
+        serving: Option<Serving>,
         upkeep: Duration,
     ) -> Result<Self, ExporterError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .max_blocking_threads(BLOCKING_THREADS)
+            .thread_name("velocity-metrics-scrape")
             .build()
             .map_err(|e| ExporterError::Runtime(e.to_string()))?;
-        if let Some(listener) = &listener {
-            listener
-                .set_nonblocking(true)
-                .map_err(|e| ExporterError::Runtime(e.to_string()))?;
-        }
+        let server = match serving {
+            Some(serving) => {
+                serving
+                    .listener
+                    .set_nonblocking(true)
+                    .map_err(|e| ExporterError::Runtime(e.to_string()))?;
+                let counters = EndpointCounters::register(&endpoint.recorder);
+                let server = Server {
+                    endpoint: Arc::clone(&endpoint),
+                    allowed: serving.allowed,
+                    limits: serving.limits,
+                    connections: Connections::new(serving.limits.max_connections, counters),
+                    #[cfg(feature = "tls")]
+                    security: serving.security,
+                };
+                Some((serving.listener, Arc::new(server)))
+            }
+            None => None,
+        };
         let stop = Arc::new(Notify::new());
         let signal = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("velocity-metrics-exporter".into())
             .spawn(move || {
-                runtime.block_on(run(endpoint, listener, Arc::new(allowed), upkeep, signal));
+                runtime.block_on(run(endpoint, server, upkeep, signal));
             })
             .map_err(|e| ExporterError::Runtime(e.to_string()))?;
         Ok(Self { stop, thread })
@@ -65,33 +91,57 @@ impl Worker {
 
 async fn run(
     endpoint: Arc<Endpoint>,
-    listener: Option<TcpListener>,
-    allowed: Arc<Vec<IpNet>>,
+    server: Option<(TcpListener, Arc<Server>)>,
     upkeep: Duration,
     stop: Arc<Notify>,
 ) {
-    let listener = match listener.map(tokio::net::TcpListener::from_std) {
-        Some(Ok(listener)) => Some(listener),
-        Some(Err(_)) | None => None,
+    let (listener, server) = match server {
+        Some((listener, server)) => match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => (Some(listener), Some(server)),
+            Err(_) => (None, None),
+        },
+        None => (None, None),
     };
     let mut ticks = tokio::time::interval(upkeep);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sweeps = tokio::time::interval(SWEEP_INTERVAL);
+    sweeps.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = stop.notified() => break,
-            _ = ticks.tick() => endpoint.handle.run_upkeep(),
-            accepted = accept(listener.as_ref()) => match accepted {
-                Ok((stream, peer)) => {
-                    let permitted = is_allowed(&allowed, peer.ip());
-                    tokio::spawn(serve_connection(Arc::clone(&endpoint), stream, permitted));
+            _ = ticks.tick() => endpoint.run_upkeep(),
+            _ = sweeps.tick(), if server.is_some() => {
+                if let Some(server) = &server {
+                    let limits = server.limits;
+                    server.connections.close_idle(
+                        Instant::now(),
+                        limits.header_read_timeout,
+                        limits.keep_alive_timeout,
+                    );
                 }
-                // Out of file descriptors and the like: back off, keep serving.
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+            accepted = accept(listener.as_ref()) => match (accepted, &server) {
+                (Ok((stream, peer)), Some(server)) => admit(server, stream, peer),
+                (Err(_), Some(server)) => {
+                    // Out of file descriptors and the like: back off, keep serving.
+                    server.connections.counters().dropped(DropReason::AcceptFailed);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                (_, None) => {}
             },
         }
     }
     // Dropping the runtime after this returns cancels every connection task
     // and closes the listener.
+}
+
+/// Serves `stream` if the connection table admits it (else it is dropped,
+/// closing it, and counted).
+fn admit(server: &Arc<Server>, stream: tokio::net::TcpStream, peer: SocketAddr) {
+    if let Admission::Admitted(id) = server.connections.admit(Instant::now()) {
+        let task = tokio::spawn(Arc::clone(server).serve(stream, peer, id));
+        server.connections.attach(id, task.abort_handle());
+    }
 }
 
 async fn accept(
@@ -100,89 +150,5 @@ async fn accept(
     match listener {
         Some(listener) => listener.accept().await,
         None => std::future::pending().await,
-    }
-}
-
-fn is_allowed(allowed: &[IpNet], ip: IpAddr) -> bool {
-    let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-        v4 @ IpAddr::V4(_) => v4,
-    };
-    allowed.is_empty() || allowed.iter().any(|net| net.contains(&ip))
-}
-
-async fn serve_connection(endpoint: Arc<Endpoint>, stream: tokio::net::TcpStream, permitted: bool) {
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        let response = respond(&endpoint, permitted, &request);
-        async move { Ok::<_, Infallible>(response) }
-    });
-    let _ = hyper::server::conn::http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
-}
-
-fn text(status: StatusCode, body: &str) -> Scrape {
-    Scrape {
-        status: status.as_u16(),
-        content_type: "text/plain; charset=utf-8",
-        body: body.to_owned(),
-    }
-}
-
-fn respond(
-    endpoint: &Endpoint,
-    permitted: bool,
-    request: &Request<Incoming>,
-) -> Response<Full<Bytes>> {
-    let head = request.method() == Method::HEAD;
-    let scrape = if !permitted {
-        text(
-            StatusCode::FORBIDDEN,
-            "forbidden: client not in the allow-list\n",
-        )
-    } else if request.method() != Method::GET && !head {
-        text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n")
-    } else {
-        match request.uri().path() {
-            "/metrics" => endpoint.scrape(),
-            "/ready" if endpoint.is_ready() => text(StatusCode::OK, "ready\n"),
-            "/ready" => text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "not ready: restoring state\n",
-            ),
-            "/" => text(
-                StatusCode::OK,
-                "velocity_metrics exporter: /metrics (Prometheus text format), /ready (200 once state is restored)\n",
-            ),
-            _ => text(StatusCode::NOT_FOUND, "not found: try /metrics\n"),
-        }
-    };
-    let body = if head { String::new() } else { scrape.body };
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = StatusCode::from_u16(scrape.status).unwrap_or(StatusCode::OK);
-    if let Ok(value) = hyper::header::HeaderValue::from_str(scrape.content_type) {
-        response
-            .headers_mut()
-            .insert(hyper::header::CONTENT_TYPE, value);
-    }
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn allow_list_matches_networks_and_mapped_addresses() {
-        let nets: Vec<IpNet> = vec![
-            "10.1.2.0/24".parse().unwrap(),
-            "127.0.0.1/32".parse().unwrap(),
-        ];
-        assert!(is_allowed(&nets, "10.1.2.200".parse().unwrap()));
-        assert!(!is_allowed(&nets, "10.1.3.1".parse().unwrap()));
-        assert!(is_allowed(&nets, "::ffff:127.0.0.1".parse().unwrap()));
-        assert!(is_allowed(&[], "192.0.2.1".parse().unwrap()));
     }
 }

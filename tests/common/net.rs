@@ -130,6 +130,12 @@ pub fn example_features() -> String {
     if cfg!(feature = "push") {
         features.push("push");
     }
+    if cfg!(feature = "tls") {
+        features.push("tls");
+    }
+    if cfg!(feature = "protobuf") {
+        features.push("protobuf");
+    }
     features.join(",")
 }
 
