@@ -1,6 +1,7 @@
 //! [`Telemetry`]: the recorder state behind every `record_*` call.
 
 mod atomic_option;
+mod clock;
 mod config;
 mod constant_labels;
 mod indexed;
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 pub(crate) use atomic_option::{AtomicOptionF64, from_option_bits, option_bits};
+pub(crate) use clock::TelemetryClock;
 pub(crate) use config::trading_day;
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
 #[cfg(feature = "push")]
@@ -41,6 +43,7 @@ pub(crate) struct Inner {
     pub(crate) config: TelemetryConfig,
     pub(crate) sink: Sink,
     pub(crate) started: Instant,
+    pub(crate) clock: TelemetryClock,
     pub(crate) agents: LabelSlots,
     pub(crate) symbols: LabelSlots,
     pub(crate) trades: TradeBook,
@@ -119,7 +122,7 @@ impl Telemetry {
             market: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
             quotes: IndexedHandles::with_capacity(symbols.capacity()),
             agent_live: IndexedHandles::with_capacity(agents.capacity()),
-            risk_engine: RiskEngineHandles::new(&sink),
+            risk_engine: RiskEngineHandles::new(&sink, config.role),
             exposure: IndexedHandles::with_capacity(symbols.capacity()),
             orders: IndexedHandles::with_capacity(symbols.capacity()),
             execution: ExecutionHandles::new(&sink),
@@ -132,9 +135,10 @@ impl Telemetry {
             symbols,
             system: SystemHandles::new(&sink, config.role),
             meta: MetaHandles::new(&sink, config.engine_version.as_deref()),
-            publish: Mutex::new(PublishState::new(&sink)),
+            publish: Mutex::new(PublishState::new(&sink, config.role)),
             hooks: PublishHooks::default(),
             started: Instant::now(),
+            clock: TelemetryClock::new(config.future_tolerance.as_secs_f64()),
             config,
             sink,
         };

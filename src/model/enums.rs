@@ -22,6 +22,9 @@ macro_rules! string_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
+            /// Every label value, in declaration order (`ALL` as strings).
+            pub const LABELS: &'static [&'static str] = &[$($text),+];
+
             /// The label value exported to Prometheus.
             #[must_use]
             pub const fn as_str(self) -> &'static str {

@@ -24,6 +24,9 @@ macro_rules! label_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
+            /// Every label value, in declaration order (`ALL` as strings).
+            pub const LABELS: &'static [&'static str] = &[$($text),+];
+
             /// The label value exported to Prometheus (lower case).
             #[must_use]
             pub const fn as_str(self) -> &'static str {

@@ -10,6 +10,7 @@ use super::constant_labels::{
 };
 use super::{SinkTarget, Telemetry};
 use crate::error::LabelError;
+use crate::model::{DEFAULT_FUTURE_TOLERANCE, MAX_FUTURE_TOLERANCE};
 
 /// What a telemetry stands for, which decides the series it can truthfully
 /// export before anything is recorded.
@@ -53,6 +54,18 @@ pub struct TelemetryConfig {
     /// still be accepted (as simultaneous with it), for samples stamped by
     /// several threads. Default one second.
     pub equity_clock_tolerance: Duration,
+    /// How far ahead of the wall clock a recorded time (a trade's
+    /// `closed_at`, an equity sample's `at`) may be: clocks are never
+    /// perfectly in step. A later time is refused
+    /// ([`RecordError::InFuture`](crate::RecordError::InFuture), or
+    /// [`RecordError::TimeUnit`](crate::RecordError::TimeUnit) when it reads
+    /// as milliseconds). Default
+    /// [`DEFAULT_FUTURE_TOLERANCE`](crate::model::DEFAULT_FUTURE_TOLERANCE)
+    /// (5 minutes), at most
+    /// [`MAX_FUTURE_TOLERANCE`](crate::model::MAX_FUTURE_TOLERANCE) (one
+    /// day, which keeps the daily series exact). Past times are always
+    /// accepted: backtests record them.
+    pub future_tolerance: Duration,
     /// What the telemetry stands for. Default [`Role::Engine`].
     pub role: Role,
     /// The engine's build, shown as `engine_version` on
@@ -103,6 +116,7 @@ impl Default for TelemetryConfig {
             starting_balance: None,
             var_window: 252,
             equity_clock_tolerance: Duration::from_secs(1),
+            future_tolerance: DEFAULT_FUTURE_TOLERANCE,
             role: Role::Engine,
             engine_version: None,
             constant_labels: Vec::new(),
@@ -126,6 +140,7 @@ impl TelemetryConfig {
         }
         self.starting_balance = self.starting_balance.filter(|b| b.is_finite() && *b > 0.0);
         self.var_window = self.var_window.max(1);
+        self.future_tolerance = self.future_tolerance.min(MAX_FUTURE_TOLERANCE);
         self.trading_day_start = day_offset(self.trading_day_start);
         let mut kept: Vec<(String, String)> = Vec::new();
         for (name, value) in std::mem::take(&mut self.constant_labels) {
@@ -212,6 +227,23 @@ impl TelemetryBuilder {
     /// [`TelemetryConfig::equity_clock_tolerance`]).
     pub fn equity_clock_tolerance(mut self, tolerance: Duration) -> Self {
         self.config.equity_clock_tolerance = tolerance;
+        self
+    }
+
+    /// How far ahead of the wall clock a recorded time may be (see
+    /// [`TelemetryConfig::future_tolerance`]; at most one day).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use velocity_metrics::{Agent, RecordError, Symbol, Telemetry, Timeframe, Trade};
+    /// let telemetry = Telemetry::builder().future_tolerance(Duration::from_secs(60)).build();
+    /// let trade = Trade::closed(Agent::SNIPER, Symbol::new("EURUSD+")?, Timeframe::M5, 5.0);
+    /// let ahead = trade.with_closed_at(trade.closed_at + 3_600.0); // an hour ahead
+    /// assert!(matches!(telemetry.record_trade(&ahead), Err(RecordError::InFuture { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn future_tolerance(mut self, tolerance: Duration) -> Self {
+        self.config.future_tolerance = tolerance.min(MAX_FUTURE_TOLERANCE);
         self
     }
 
