@@ -21,6 +21,7 @@
 //! # Ok::<(), velocity_metrics::exporter::ExporterError>(())
 //! ```
 
+mod bare;
 mod builder;
 mod endpoint;
 mod error;
@@ -30,6 +31,7 @@ mod install;
 mod push;
 mod worker;
 
+pub use bare::prometheus_builder;
 pub(crate) use builder::RecorderShape;
 pub use builder::{DEFAULT_DB_BUCKETS, DEFAULT_LISTEN, DEFAULT_UPKEEP_INTERVAL, ExporterBuilder};
 pub(crate) use endpoint::Endpoint;
@@ -40,4 +42,7 @@ pub use error::ExporterError;
 pub use metrics_exporter_prometheus;
 #[cfg(feature = "push")]
 #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
-pub use push::{BatchRun, DEFAULT_PUSH_JOB, PushError, PushReport, PushTarget};
+pub use push::{
+    Auth, BatchRun, BatchTargets, DEFAULT_PUSH_JOB, ImportTarget, PushError, PushReport,
+    PushTarget, SecretText,
+};

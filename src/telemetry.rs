@@ -78,12 +78,9 @@ pub(crate) struct Inner {
 /// recorder of your own, call `publish` before each render.
 ///
 /// ```
-/// use std::sync::Arc;
 /// use velocity_metrics::{Agent, Symbol, Telemetry, Timeframe, Trade};
 ///
-/// let recorder = Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
-/// let handle = recorder.handle();
-/// let telemetry = Telemetry::builder().build_with_recorder(recorder);
+/// let (telemetry, handle) = Telemetry::builder().build_prometheus();
 /// let eurusd = Symbol::new("EURUSD+")?;
 /// telemetry.record_trade(&Trade::closed(Agent::SNIPER, eurusd, Timeframe::M5, 12.5))?;
 /// telemetry.publish();
@@ -175,6 +172,28 @@ impl Telemetry {
     #[cfg(feature = "push")]
     pub(crate) fn count_push_failure(&self, reason: &str) {
         self.inner.meta.count_push_failure(reason);
+    }
+
+    /// A batch run's checkpoint time, checked as a recorded time is
+    /// (nothing counted: a checkpoint is not an event).
+    #[cfg(feature = "push")]
+    pub(crate) fn admit_simulated_time(&self, at: f64) -> Result<f64, RecordError> {
+        self.inner.clock.admit("simulated_at", at)
+    }
+
+    /// Publishes as of simulated time `at` from now on, and shows the span
+    /// simulated so far.
+    #[cfg(feature = "push")]
+    pub(crate) fn set_simulated_now(&self, at: f64) {
+        self.inner.clock.set_simulated_now(at);
+        self.inner.run_control.reach_simulated_time(at);
+    }
+
+    /// Whether a time would be admitted (see [`TelemetryClock::admit`]),
+    /// without counting a refusal.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn admits_time(&self, at: f64) -> Result<f64, RecordError> {
+        self.inner.clock.admit("closed_at", at)
     }
 
     /// Counts a refused event and hands the error back.

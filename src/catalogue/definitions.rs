@@ -199,11 +199,13 @@ metrics_table! {
     PRIMARY_INSTANCE_RATIO = "velocitytrader_primary_instance_ratio", Gauge, Fraction, [], RunControl, false, "Share of decisions taken by the primary instances, as the engine reports it.";
     PROCESS_CPU_SECONDS = "velocitytrader_process_cpu_seconds", Gauge, Seconds, [], RunControl, false, "User plus system CPU time of the engine process; never falls within a process (use rate()); a gauge because the metrics facade would round a counter to whole seconds.";
     PROCESS_RESIDENT_MEMORY_BYTES = "velocitytrader_process_resident_memory_bytes", Gauge, Bytes, [], RunControl, false, "Resident memory of the engine process.";
+    RUN_SIMULATED_START_TIMESTAMP_SECONDS = "velocitytrader_run_simulated_start_timestamp_seconds", Gauge, Timestamp, [], RunControl, false, "Simulated time of a batch run's first checkpoint (the first date a backtest simulated); no sample outside batch runs.";
+    RUN_SIMULATED_END_TIMESTAMP_SECONDS = "velocitytrader_run_simulated_end_timestamp_seconds", Gauge, Timestamp, [], RunControl, false, "Simulated time of a batch run's latest checkpoint (the last date simulated so far); no sample outside batch runs.";
 
     // ── the library's own accounting ─────────────────────────────────────────
     LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
     PUBLISH_FAILURES_TOTAL = "velocitytrader_publish_failures_total", Counter, Count, ["stage"], Meta, false, "Publish steps that panicked and were skipped for that scrape (stage: trades, risk, system, hook); publishing goes on.";
     REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order, limit_reached, time_unit: a time in milliseconds or smaller units, in_future: a time too far ahead of the clock); nothing of them was recorded.";
-    PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Pushes to a Pushgateway that failed (batch mode; reason: config, connect, transfer, rejected).";
+    PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Batch-mode pushes to a Pushgateway and imports into a store that failed (reason: config, connect, transfer, rejected, auth).";
     BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version", "engine_version"], Meta, false, "Always 1; version is the velocity_metrics release, engine_version the engine's build when it gives one (empty otherwise).";
 }

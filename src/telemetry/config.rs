@@ -339,11 +339,43 @@ impl TelemetryBuilder {
     }
 
     /// Builds a telemetry that registers its series with `recorder` only:
-    /// for tests, several accounts in one process, or engines that avoid
-    /// globals.
+    /// for several accounts in one process, or engines that avoid globals
+    /// and render a recorder of their own.
+    ///
+    /// **The recorder decides how histograms render.** A Prometheus recorder
+    /// made with a plain `PrometheusBuilder::new()` knows none of the
+    /// catalogue's buckets: fill latency, risk-decision latency, slippage and
+    /// database latency then come out as summaries, without the `_bucket`
+    /// series the shipped alerts and dashboards query — and nothing fails.
+    /// Build a Prometheus recorder with
+    /// [`exporter::prometheus_builder`](crate::exporter::prometheus_builder),
+    /// or use [`build_prometheus`](Self::build_prometheus) (or an
+    /// [`ExporterBuilder`](crate::exporter::ExporterBuilder)), which do.
     #[must_use]
     pub fn build_with_recorder(self, recorder: Arc<dyn Recorder + Send + Sync>) -> Telemetry {
         Telemetry::new(self.config, SinkTarget::Local(recorder))
+    }
+
+    /// Builds a telemetry on a Prometheus recorder of its own, with the
+    /// catalogue's histogram buckets, and returns the handle that renders it
+    /// (call [`Telemetry::publish`] before each render). The simplest way to
+    /// render the telemetry yourself.
+    ///
+    /// ```
+    /// use velocity_metrics::{Agent, Symbol, Telemetry, Timeframe, Trade};
+    /// let (telemetry, scrape) = Telemetry::builder().build_prometheus();
+    /// telemetry.record_trade(&Trade::closed(Agent::SNIPER, Symbol::new("EURUSD+")?, Timeframe::M5, 5.0))?;
+    /// telemetry.publish();
+    /// assert!(scrape.render().contains("velocitytrader_trades_total 1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "exporter")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "exporter")))]
+    #[must_use]
+    pub fn build_prometheus(self) -> (Telemetry, metrics_exporter_prometheus::PrometheusHandle) {
+        let recorder = Arc::new(crate::exporter::prometheus_builder().build_recorder());
+        let handle = recorder.handle();
+        (self.build_with_recorder(recorder), handle)
     }
 }
 
