@@ -8,35 +8,17 @@
 
 #[path = "common/net.rs"]
 mod net;
+#[path = "common/victoria_metrics.rs"]
+mod victoria_metrics;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use net::{ChildGroup, free_port, get, url_encode};
+use net::{get, url_encode};
 use velocity_metrics::exporter::{BatchRun, ExporterBuilder, ImportTarget};
 use velocity_metrics::{Agent, EngineIdentity, Mode, RunInfo, Symbol, Timeframe, Trade};
 
 const HOUR: f64 = 3_600.0;
 const STEPS: usize = 30 * 24;
-
-/// A VictoriaMetrics on a free loopback port in `dir`.
-fn victoria_metrics(dir: &std::path::Path) -> (ChildGroup, u16) {
-    let port = free_port();
-    let child = ChildGroup::spawn(
-        Command::new("victoria-metrics")
-            .arg(format!("-storageDataPath={}", dir.join("vm").display()))
-            .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-            .arg("-retentionPeriod=1y")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(get(port, "/health"), Ok((200, _))) {
-        assert!(Instant::now() < deadline, "victoria-metrics did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    (child, port)
-}
 
 /// The first simulated hour: 40 days ago, on the hour.
 fn first_hour() -> f64 {
@@ -117,7 +99,7 @@ fn query_range(port: u16, promql: &str) -> Vec<(f64, f64)> {
 #[ignore = "needs victoria-metrics"]
 fn thirty_simulated_days_land_on_their_own_dates() {
     let dir = tempfile::tempdir().unwrap();
-    let (_vm, port) = victoria_metrics(dir.path());
+    let (_vm, port) = victoria_metrics::start(dir.path());
     let started = Instant::now();
     let first = backtest(port, "bt-a", 3.0, -4.0);
     let recorded_in = started.elapsed();
@@ -126,8 +108,7 @@ fn thirty_simulated_days_land_on_their_own_dates() {
         recorded_in < Duration::from_secs(60),
         "30 simulated days took {recorded_in:?}"
     );
-    get(port, "/internal/force_flush").unwrap();
-    get(port, "/internal/resetRollupResultCache").unwrap();
+    victoria_metrics::settle(port);
 
     let start = first_hour();
     let deadline = Instant::now() + Duration::from_secs(30);

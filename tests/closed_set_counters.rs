@@ -10,7 +10,10 @@
 
 #[path = "common/exposition.rs"]
 mod exposition;
+#[path = "common/telemetry.rs"]
+mod telemetry;
 
+use telemetry::scrape;
 use velocity_metrics::catalogue::{METRICS, MetricDef, MetricKind, closed_label_values};
 use velocity_metrics::{Agent, Regime, Symbol, Telemetry, Timeframe, Trade};
 
@@ -56,14 +59,6 @@ fn combinations(
                 })
                 .collect()
         })
-}
-
-fn scrape(
-    t: &Telemetry,
-    h: &metrics_exporter_prometheus::PrometheusHandle,
-) -> exposition::Exposition {
-    t.publish();
-    exposition::parse(&h.render()).unwrap()
 }
 
 /// Asserts every closed combination of `family` exists at 0 beside each

@@ -11,9 +11,12 @@
 
 #[path = "common/exposition.rs"]
 mod exposition;
+#[path = "common/telemetry.rs"]
+mod telemetry;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use telemetry::now;
 use velocity_metrics::catalogue::{Group, METRICS, MetricKind};
 use velocity_metrics::{Agent, Regime, Symbol, Telemetry, Timeframe, Trade};
 
@@ -70,18 +73,7 @@ use Expect::{Finite, PlusInf, Value};
 
 /// Midnight UTC, 60 days ago: a backtest-like past, whole days.
 fn day0() -> f64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
-    ((now / DAY).floor() - 60.0) * DAY
-}
-
-fn now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
+    ((now() / DAY).floor() - 60.0) * DAY
 }
 
 fn trade(pnl: f64, at: f64) -> Trade {

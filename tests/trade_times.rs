@@ -6,19 +6,15 @@
 
 #[path = "common/exposition.rs"]
 mod exposition;
+#[path = "common/telemetry.rs"]
+mod telemetry;
 
 use std::time::Duration;
 
+use telemetry::{now, scrape};
 use velocity_metrics::{Agent, RecordError, RiskLimits, Symbol, Telemetry, Timeframe, Trade};
 
 const DAY: f64 = 86_400.0;
-
-fn now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
-}
 
 fn trade(pnl: f64) -> Trade {
     Trade::closed(
@@ -27,14 +23,6 @@ fn trade(pnl: f64) -> Trade {
         Timeframe::M15,
         pnl,
     )
-}
-
-fn scrape(
-    t: &Telemetry,
-    h: &metrics_exporter_prometheus::PrometheusHandle,
-) -> exposition::Exposition {
-    t.publish();
-    exposition::parse(&h.render()).unwrap()
 }
 
 fn rejected(s: &exposition::Exposition, reason: &str) -> Option<f64> {
@@ -289,4 +277,51 @@ fn numbers_in_every_message_read_as_a_person_writes_them() {
         .to_string();
     assert!(error.contains("1.7976931348623157e308"), "{error}");
     assert!(error.len() < 120, "{error}");
+}
+
+#[cfg(feature = "sqlite")]
+#[path = "support/engine_db.rs"]
+mod engine_db;
+
+/// A database row stamped beyond the clock is skipped and counted in the
+/// replay's report (its own rule: the row is at fault), not recorded and
+/// not counted again as a rejected event.
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_replayed_row_stamped_in_the_future_is_skipped_and_reported() {
+    use velocity_metrics::backfill::{self, SkipReason};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trading_logs.db");
+    let conn = engine_db::create(&path);
+    for (timestamp, pnl) in [
+        (now() - DAY, 5.0),
+        (now() + 2.0 * DAY, 7.0),
+        (now() - 60.0, -2.0),
+    ] {
+        engine_db::insert_close(
+            &conn,
+            &engine_db::CloseRow {
+                timestamp,
+                agent_id: "SNIPER",
+                instrument: "EURUSD+",
+                timeframe: "M5",
+                pnl,
+                trade_duration: 30.0,
+                confidence_score: 0.6,
+            },
+        );
+    }
+    let (t, h) = Telemetry::builder().build_prometheus();
+    let report = backfill::replay(&path, &t).unwrap();
+    assert_eq!(report.trade_logs.recorded, 2, "{report}");
+    assert_eq!(
+        report.trade_logs.skipped.get(&SkipReason::OutOfRange {
+            column: "timestamp"
+        }),
+        Some(&1),
+        "{report}"
+    );
+    let s = scrape(&t, &h);
+    assert_eq!(s.value("velocitytrader_pnl_total", &[]), Some(3.0));
+    assert_eq!(rejected(&s, "in_future"), Some(0.0));
 }

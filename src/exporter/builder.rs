@@ -327,7 +327,7 @@ impl ExporterBuilder {
     /// Starts a batch run for a backtest: an embedded exporter whose state
     /// goes to a Prometheus Pushgateway ([`PushTarget`](super::PushTarget):
     /// periodically if it says so, and once more when the run finishes or
-    /// is dropped), to VictoriaMetrics at simulated times
+    /// is dropped), to `VictoriaMetrics` at simulated times
     /// ([`ImportTarget`](super::ImportTarget), one sample set per
     /// [`checkpoint`](super::BatchRun::checkpoint)), or both
     /// ([`PushTarget::and_import`](super::PushTarget::and_import)). See

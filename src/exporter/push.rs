@@ -1,7 +1,7 @@
 //! Batch mode for backtests. A run's **final state** goes to a Prometheus
 //! Pushgateway under a run-scoped grouping key — periodically if asked, and
 //! always once more when the run finishes, so a one-second backtest still
-//! lands. A run's **whole curve** goes to VictoriaMetrics at the simulated
+//! lands. A run's **whole curve** goes to `VictoriaMetrics` at the simulated
 //! time of each [`checkpoint`](BatchRun::checkpoint), so Grafana shows it on
 //! the dates it simulated. Either or both; over HTTP or HTTPS (rustls with
 //! the ring provider: the system's roots plus an optional CA file), with

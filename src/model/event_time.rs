@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::error::{RecordError, finite};
+use crate::error::{RecordError, non_negative};
 
 /// Default of [`TelemetryConfig::future_tolerance`](crate::TelemetryConfig::future_tolerance):
 /// five minutes, room for clocks that are not perfectly synchronised, far
@@ -41,10 +41,7 @@ pub(crate) fn check_time(
     clock: f64,
     tolerance_secs: f64,
 ) -> Result<f64, RecordError> {
-    let at = finite(field, at)?;
-    if at < 0.0 {
-        return Err(RecordError::Negative { field, value: at });
-    }
+    let at = non_negative(field, at)?;
     let latest = clock + tolerance_secs;
     if at <= latest {
         return Ok(at);

@@ -45,7 +45,9 @@ pub struct TelemetryConfig {
     /// 365 for markets that trade every day.
     pub periods_per_year: f64,
     /// Starting balance: the first equity peak and the base of the first
-    /// return. Default: the first equity sample.
+    /// return. Default: the first equity sample. The one place it is set: a
+    /// `backfill::replay` (feature `sqlite`) rebuilds the equity curve from
+    /// it.
     pub starting_balance: Option<f64>,
     /// Most recent period returns kept for VaR and expected shortfall.
     /// Default 252.

@@ -1,6 +1,6 @@
 //! Refusing a push whose series a grouping key would silently rewrite: the
 //! Pushgateway (1.5.1 measured) replaces a pushed label with the grouping
-//! label of the same name, and VictoriaMetrics' `extra_label` does the
+//! label of the same name, and the `extra_label` of `VictoriaMetrics` does the
 //! same, so `start_run("other-run")` under the group `run_id="r-two"` would
 //! land as `run_id="r-two"` without a word. The exposition is checked just
 //! before it is sent.

@@ -1,5 +1,5 @@
 //! [`ImportTarget`]: a backtest's whole curve, every checkpoint's state at
-//! its simulated time, written into VictoriaMetrics through
+//! its simulated time, written into `VictoriaMetrics` through
 //! `/api/v1/import/prometheus` — where a Pushgateway can only hold the final
 //! state at the wall-clock time of the push.
 
@@ -19,7 +19,7 @@ const WALL_CLOCK_SERIES: &[&str] = &[
     "velocitytrader_run_duration_seconds",
 ];
 
-/// Where a batch run writes its curve: a VictoriaMetrics import URL and the
+/// Where a batch run writes its curve: a `VictoriaMetrics` import URL and the
 /// run id its series are tagged with.
 ///
 /// Each [`BatchRun::checkpoint`](super::BatchRun::checkpoint) renders the
@@ -48,7 +48,7 @@ pub struct ImportTarget {
 }
 
 impl ImportTarget {
-    /// VictoriaMetrics at `url` (`http://` or `https://`, with the path
+    /// `VictoriaMetrics` at `url` (`http://` or `https://`, with the path
     /// prefix of a cluster's vminsert if any; `user:password@` is used for
     /// basic auth, e.g. behind vmauth), the run tagged `run_id`.
     ///

@@ -35,7 +35,7 @@ impl fmt::Debug for Remote {
             .field("auth", &self.auth)
             .field("ca_file", &self.ca_file)
             .field("timeout", &self.timeout)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -87,7 +87,7 @@ impl Remote {
             let decode = |s: &str| {
                 percent_decode_str(s)
                     .decode_utf8()
-                    .map(|c| c.into_owned())
+                    .map(std::borrow::Cow::into_owned)
                     .map_err(|_| invalid("the credentials are not UTF-8".to_owned()))
             };
             let user = decode(url.username())?;
@@ -155,6 +155,45 @@ impl Remote {
     }
 }
 
+/// The connection settings every batch-mode target has: timeout,
+/// credentials, extra certificate authorities. One definition for
+/// [`PushTarget`](super::PushTarget) and [`ImportTarget`](super::ImportTarget).
+macro_rules! connection_settings {
+    () => {
+        /// Timeout of each request, connection and TLS handshake included
+        /// (default 5 s, at least 10 ms).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.remote.timeout = timeout.max(std::time::Duration::from_millis(10));
+            self
+        }
+
+        /// Credentials to present (basic auth or a bearer token, see
+        /// [`Auth`](crate::exporter::Auth)); they replace any taken from the
+        /// URL's `user:password@`. Over `http://` they travel in clear: use
+        /// `https://` beyond a trusted network.
+        pub fn auth(mut self, auth: crate::exporter::Auth) -> Self {
+            self.remote.auth = Some(auth);
+            self
+        }
+
+        /// Also trusts the certificate authorities of the PEM file at
+        /// `path` (a private CA), besides the system's roots.
+        ///
+        /// # Errors
+        /// [`PushError::CaFile`](crate::exporter::PushError::CaFile) when
+        /// the file cannot be read or holds no certificate.
+        pub fn ca_file(
+            mut self,
+            path: impl AsRef<std::path::Path>,
+        ) -> Result<Self, crate::exporter::PushError> {
+            self.remote.add_ca_file(path.as_ref())?;
+            Ok(self)
+        }
+    };
+}
+
+pub(super) use connection_settings;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,42 +239,3 @@ mod tests {
         );
     }
 }
-
-/// The connection settings every batch-mode target has: timeout,
-/// credentials, extra certificate authorities. One definition for
-/// [`PushTarget`](super::PushTarget) and [`ImportTarget`](super::ImportTarget).
-macro_rules! connection_settings {
-    () => {
-        /// Timeout of each request, connection and TLS handshake included
-        /// (default 5 s, at least 10 ms).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.remote.timeout = timeout.max(std::time::Duration::from_millis(10));
-            self
-        }
-
-        /// Credentials to present (basic auth or a bearer token, see
-        /// [`Auth`](crate::exporter::Auth)); they replace any taken from the
-        /// URL's `user:password@`. Over `http://` they travel in clear: use
-        /// `https://` beyond a trusted network.
-        pub fn auth(mut self, auth: crate::exporter::Auth) -> Self {
-            self.remote.auth = Some(auth);
-            self
-        }
-
-        /// Also trusts the certificate authorities of the PEM file at
-        /// `path` (a private CA), besides the system's roots.
-        ///
-        /// # Errors
-        /// [`PushError::CaFile`](crate::exporter::PushError::CaFile) when
-        /// the file cannot be read or holds no certificate.
-        pub fn ca_file(
-            mut self,
-            path: impl AsRef<std::path::Path>,
-        ) -> Result<Self, crate::exporter::PushError> {
-            self.remote.add_ca_file(path.as_ref())?;
-            Ok(self)
-        }
-    };
-}
-
-pub(super) use connection_settings;

@@ -171,7 +171,7 @@ impl Transport {
                 let answer = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
                     .collect()
                     .await
-                    .map(|c| c.to_bytes())
+                    .map(http_body_util::Collected::to_bytes)
                     .unwrap_or_default();
                 Ok::<_, PushError>((status, answer))
             };
