@@ -266,3 +266,21 @@ fn a_run_grouped_by_its_run_id_pushes_its_run_info_under_the_same_id() {
         Some(1.0)
     );
 }
+
+/// An engine running its backtest inside its own tokio runtime: pushing
+/// (and the final push on drop) neither panics nor needs that runtime.
+#[tokio::test(flavor = "current_thread")]
+async fn pushing_from_inside_a_tokio_runtime_works() {
+    let port = free_port();
+    let run = backtest_builder("bt-async")
+        .build_push(
+            PushTarget::new(&format!("http://127.0.0.1:{port}"))
+                .unwrap()
+                .timeout(Duration::from_millis(300)),
+        )
+        .unwrap();
+    run.telemetry().record_trade(&trade(1.0)).unwrap();
+    let error = run.push_now().unwrap_err();
+    assert!(matches!(error, PushError::Connect { .. }), "{error:?}");
+    drop(run);
+}

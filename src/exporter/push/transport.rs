@@ -16,8 +16,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use url::Url;
 
-use super::PushError;
 use super::remote::Remote;
+use super::{Auth, PushError};
 
 /// Largest answer read back (the server's reason for a refusal).
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
@@ -107,24 +107,37 @@ fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-/// The runtime batch-mode requests run on.
+/// The runtime batch-mode requests run on, driven by a thread of its own:
+/// sending works the same from a plain thread and from inside another
+/// tokio runtime (where blocking on a runtime would panic).
 pub(super) struct Transport {
-    runtime: tokio::runtime::Runtime,
+    handle: tokio::runtime::Handle,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Transport {
     pub(super) fn new() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("velocity-metrics-push".to_owned())
+            .spawn(move || {
+                let _ = runtime.block_on(stopped);
+            })?;
         Ok(Self {
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .thread_name("velocity-metrics-push")
-                .build()?,
+            handle,
+            stop: Some(stop),
+            thread: Some(thread),
         })
     }
 
     /// Makes `body` on the blocking pool (a render, with its checks), then
     /// sends it with `method` to `url`; `Ok` on a 2xx answer. Nothing is
-    /// sent when `body` fails.
+    /// sent when `body` fails. Waits for the answer (or the timeout).
     pub(super) fn send(
         &self,
         connection: &Connection,
@@ -134,65 +147,115 @@ impl Transport {
     ) -> Result<(), PushError> {
         let remote = connection.remote();
         let address = remote.address();
-        let transfer = |reason: String| PushError::Transfer {
+        let stopped = || PushError::Transfer {
             address: address.clone(),
-            reason,
+            reason: "the batch run's sending thread stopped".to_owned(),
         };
-        self.runtime.block_on(async {
-            let body = tokio::task::spawn_blocking(body)
-                .await
-                .map_err(|e| transfer(format!("rendering failed: {e}")))??;
-            let mut request = Request::builder().method(method).uri(url.as_str()).header(
+        let client = connection.client()?.clone();
+        let authorization = remote.auth.as_ref().map(Auth::header).transpose()?;
+        let exchange = Exchange {
+            client,
+            method,
+            url: url.as_str().to_owned(),
+            authorization,
+            timeout: remote.timeout,
+            address: address.clone(),
+        };
+        let (answer, answered) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
+            let _ = answer.send(exchange.run(body).await);
+        });
+        answered.recv().unwrap_or_else(|_| Err(stopped()))
+    }
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One request, owned, for the runtime's thread.
+struct Exchange {
+    client: HttpsClient,
+    method: Method,
+    url: String,
+    authorization: Option<hyper::header::HeaderValue>,
+    timeout: std::time::Duration,
+    address: String,
+}
+
+impl Exchange {
+    fn transfer(&self, reason: String) -> PushError {
+        PushError::Transfer {
+            address: self.address.clone(),
+            reason,
+        }
+    }
+
+    async fn run(
+        self,
+        body: impl FnOnce() -> Result<String, PushError> + Send + 'static,
+    ) -> Result<(), PushError> {
+        let body = tokio::task::spawn_blocking(body)
+            .await
+            .map_err(|e| self.transfer(format!("rendering failed: {e}")))??;
+        let mut request = Request::builder()
+            .method(self.method.clone())
+            .uri(self.url.as_str())
+            .header(
                 USER_AGENT,
                 concat!("velocity_metrics/", env!("CARGO_PKG_VERSION")),
             );
-            if !body.is_empty() {
-                request = request.header(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            }
-            if let Some(auth) = &remote.auth {
-                request = request.header(AUTHORIZATION, auth.header()?);
-            }
-            let request = request
-                .body(Full::new(Bytes::from(body)))
-                .map_err(|e| transfer(e.to_string()))?;
-            let client = connection.client()?;
-            let exchange = async {
-                let response = client.request(request).await.map_err(|e| {
-                    if e.is_connect() {
-                        PushError::Connect {
-                            address: address.clone(),
-                            reason: chain(&e),
-                        }
-                    } else {
-                        transfer(chain(&e))
+        if !body.is_empty() {
+            request = request.header(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        }
+        if let Some(value) = &self.authorization {
+            request = request.header(AUTHORIZATION, value.clone());
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| self.transfer(e.to_string()))?;
+        let exchange = async {
+            let response = self.client.request(request).await.map_err(|e| {
+                if e.is_connect() {
+                    PushError::Connect {
+                        address: self.address.clone(),
+                        reason: chain(&e),
                     }
-                })?;
-                let status = response.status();
-                let answer = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
-                    .collect()
-                    .await
-                    .map(http_body_util::Collected::to_bytes)
-                    .unwrap_or_default();
-                Ok::<_, PushError>((status, answer))
-            };
-            let (status, answer) = tokio::time::timeout(remote.timeout, exchange)
+                } else {
+                    self.transfer(chain(&e))
+                }
+            })?;
+            let status = response.status();
+            let answer = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+                .collect()
                 .await
-                .map_err(|_| transfer(format!("no answer within {:?}", remote.timeout)))??;
-            let answer: String = String::from_utf8_lossy(&answer)
-                .chars()
-                .take(ANSWER_SHOWN)
-                .collect();
-            match status.as_u16() {
-                200..=299 => Ok(()),
-                401 | 403 => Err(PushError::Unauthorized {
-                    address: address.clone(),
-                    status: status.as_u16(),
-                }),
-                code => Err(PushError::Rejected {
-                    status: code,
-                    body: answer,
-                }),
-            }
-        })
+                .map(http_body_util::Collected::to_bytes)
+                .unwrap_or_default();
+            Ok::<_, PushError>((status, answer))
+        };
+        let (status, answer) = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_| self.transfer(format!("no answer within {:?}", self.timeout)))??;
+        match status.as_u16() {
+            200..=299 => Ok(()),
+            401 | 403 => Err(PushError::Unauthorized {
+                address: self.address.clone(),
+                status: status.as_u16(),
+            }),
+            code => Err(PushError::Rejected {
+                status: code,
+                body: String::from_utf8_lossy(&answer)
+                    .chars()
+                    .take(ANSWER_SHOWN)
+                    .collect(),
+            }),
+        }
     }
 }
