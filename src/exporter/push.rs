@@ -40,6 +40,7 @@ mod batch_run;
 mod error;
 mod grouping;
 mod import;
+mod pusher;
 mod remote;
 mod target;
 mod transport;

@@ -5,12 +5,11 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
-use hyper::Method;
-
 use super::grouping::check_grouping;
 use super::import::Timeline;
+use super::pusher::{Import, Pusher};
 use super::transport::{Connection, Transport};
-use super::{BatchTargets, ImportTarget, PushError, PushTarget};
+use super::{BatchTargets, PushError};
 use crate::error::RecordError;
 use crate::exporter::{Exporter, ExporterError};
 use crate::telemetry::{Telemetry, lock};
@@ -33,106 +32,6 @@ pub struct PushReport {
     pub imports: u64,
     /// Samples imported (each a series at one checkpoint's simulated time).
     pub imported_samples: u64,
-}
-
-/// The import destination and its pending samples.
-struct Import {
-    target: ImportTarget,
-    connection: Connection,
-    /// Whether the import adds `mode="backtest"` (the identity has no mode).
-    add_mode: bool,
-}
-
-/// Everything the run's threads share.
-struct Pusher {
-    exporter: Arc<Exporter>,
-    push: Option<(PushTarget, Connection)>,
-    import: Option<Import>,
-    transport: Transport,
-    /// Serialises requests, so pushes land in order.
-    sending: Mutex<()>,
-    report: Mutex<PushReport>,
-    timeline: Mutex<Timeline>,
-}
-
-impl Pusher {
-    /// Counts one request's outcome.
-    fn account(
-        &self,
-        result: Result<(), PushError>,
-        success: impl FnOnce(&mut PushReport),
-    ) -> Result<(), PushError> {
-        let mut report = lock(&self.report);
-        match result {
-            Ok(()) => {
-                success(&mut report);
-                Ok(())
-            }
-            Err(error) => {
-                report.failures += 1;
-                self.exporter.telemetry().count_push_failure(error.reason());
-                Err(error)
-            }
-        }
-    }
-
-    /// Publishes, renders (off the async thread), checks the grouping and
-    /// pushes; without a Pushgateway, nothing.
-    fn push(&self) -> Result<(), PushError> {
-        let Some((target, connection)) = &self.push else {
-            return Ok(());
-        };
-        let _sending = lock(&self.sending);
-        let exporter = Arc::clone(&self.exporter);
-        let grouping = target.grouping_labels().to_vec();
-        let result = self
-            .transport
-            .send(connection, Method::PUT, &target.group_url(), move || {
-                let text = exporter.render();
-                check_grouping(&text, &grouping)?;
-                Ok(text)
-            });
-        self.account(result, |r| r.pushes += 1)
-    }
-
-    /// Deletes the group.
-    fn delete(&self) -> Result<(), PushError> {
-        let Some((target, connection)) = &self.push else {
-            return Ok(());
-        };
-        let _sending = lock(&self.sending);
-        let result = self
-            .transport
-            .send(connection, Method::DELETE, &target.group_url(), || {
-                Ok(String::new())
-            });
-        self.account(result, |r| r.deleted = true)
-    }
-
-    /// Sends stamped samples to the store.
-    fn import(&self, text: String, samples: u64) -> Result<(), PushError> {
-        let Some(import) = &self.import else {
-            return Ok(());
-        };
-        if samples == 0 {
-            return Ok(());
-        }
-        let _sending = lock(&self.sending);
-        let url = import.target.import_url(import.add_mode);
-        let result = self
-            .transport
-            .send(&import.connection, Method::POST, &url, move || Ok(text));
-        self.account(result, |r| {
-            r.imports += 1;
-            r.imported_samples += samples;
-        })
-    }
-
-    /// Sends every pending stamped sample.
-    fn flush(&self) -> Result<(), PushError> {
-        let (text, samples) = lock(&self.timeline).take();
-        self.import(text, samples)
-    }
 }
 
 /// The periodic thread's stop signal.
@@ -242,7 +141,7 @@ impl BatchRun {
     /// publishes as of that time (today's P&L and drawdown are the simulated
     /// day's), `velocitytrader_run_simulated_start_timestamp_seconds` /
     /// `…_end_…` show the span simulated so far, and with an
-    /// [`ImportTarget`] the run's state is stamped with that time for the
+    /// [`ImportTarget`](super::ImportTarget) the run's state is stamped with that time for the
     /// store: the whole curve lands on the dates it simulated. A checkpoint
     /// at the time of the previous one replaces it. Stamped samples are sent
     /// in batches of a few MiB and at [`finish`](Self::finish).
@@ -313,7 +212,7 @@ impl BatchRun {
 
     /// Stops periodic pushing, sends the pending checkpoints, pushes the
     /// final state, and deletes the group if
-    /// [`PushTarget::delete_on_finish`] was set.
+    /// [`PushTarget::delete_on_finish`](super::PushTarget::delete_on_finish) was set.
     ///
     /// # Errors
     /// The first [`PushError`] of the import, the final push or the delete
