@@ -144,10 +144,8 @@ fn restore_and_follow(options: &Options, db: &std::path::Path) -> Result<(), Str
         .or(printed.as_ref())
         .ok_or("no telemetry")?;
     let mut show = |p: Progress| eprintln!("read {}/{} rows", p.rows_done, p.rows_total);
-    let mut replay = ReplayOptions::new().progress(&mut show).every_rows(250_000);
-    if let Some(balance) = options.starting_balance {
-        replay = replay.starting_balance(balance);
-    }
+    // The telemetry's starting balance (above) rebuilds the equity curve.
+    let replay = ReplayOptions::new().progress(&mut show).every_rows(250_000);
     let (mut follower, report) =
         Follower::start(db, target.telemetry(), replay).map_err(|e| e.to_string())?;
     eprintln!("{report}");

@@ -10,8 +10,11 @@
 //! # one engine of a fleet: engine, account and mode on every series
 //! cargo run --example exporter -- --port 9101 --engine ams-01 --account acc-1 --mode live --engine-version 2.4.1
 //!
-//! # batch mode: a one-second backtest pushed to a Pushgateway, then exit
-//! cargo run --features push --example exporter -- --engine bt-runner --push http://127.0.0.1:9091 --run-id r-1 [--duration 1] [--push-every 1] [--delete]
+//! # batch mode: a one-second backtest pushed to a Pushgateway (and/or its
+//! # curve imported into VictoriaMetrics), then exit
+//! cargo run --features push --example exporter -- --engine bt-runner --run-id r-1 \
+//!     --push http://127.0.0.1:9091 [--push-every 1] [--delete] [--import http://127.0.0.1:8428] [--duration 1] \
+//!     [--auth-user ci --auth-password-file secret.txt | --auth-token-file token.txt] [--ca-file ca.pem]
 //! ```
 //!
 //! **Serving.** `--listen ADDRESS` chooses the interface and port (default
@@ -25,12 +28,18 @@
 //! through `ExporterBuilder::identity`: the engine labels its own series,
 //! so a scraping agent needs no per-target labels.
 //!
-//! **Batch mode.** `--push URL --run-id ID` runs a simulated backtest for
-//! `--duration` seconds (default 1) with `ExporterBuilder::build_push`
-//! instead of serving: the state is pushed to the Pushgateway under
-//! `job="velocitytrader_backtest", run_id=ID` (every `--push-every` seconds
-//! if given, and once more at the end), deleted afterwards with `--delete`,
-//! and the program exits (status 1 if the final push failed). `--mode`
+//! **Batch mode.** `--run-id ID` with `--push URL` and/or `--import URL`
+//! runs a simulated backtest for `--duration` seconds (default 1) with
+//! `ExporterBuilder::build_push` instead of serving. The run is grouped by
+//! its run id, which it also records with `start_run`: the state is pushed
+//! to the Pushgateway under `job="velocitytrader_backtest", run_id=ID`
+//! (every `--push-every` seconds if given, and once more at the end),
+//! deleted afterwards with `--delete`; with `--import`, every simulated
+//! second's state goes to VictoriaMetrics at its timestamp, tagged
+//! `run_id=ID` (`BatchRun::checkpoint`). `--auth-user` with
+//! `--auth-password-file`, or `--auth-token-file`, authenticate to both;
+//! `--ca-file` trusts a private CA for `https://` URLs. The program exits
+//! afterwards (status 1 if the final push or import failed). `--mode`
 //! defaults to `backtest` here, and `--engine` is required. Needs the
 //! `push` feature.
 //!
@@ -186,6 +195,7 @@ fn serve(options: &Options) -> ExitCode {
         scenario: options.scenario,
         engine: engine_name(options),
         run_id: None,
+        checkpoint: None,
     };
     match simulation::simulate(exporter.telemetry(), &plan) {
         Ok(()) => ExitCode::SUCCESS,

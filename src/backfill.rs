@@ -95,8 +95,8 @@
 //! `max_drawdown` a fraction). Win rate, profit factor, average win and
 //! loss, average duration, trade counts and streaks are recomputed exactly
 //! from `trade_logs`; Sharpe, Sortino, Calmar and drawdowns from the equity
-//! curve (rebuilt from closed P&L with
-//! [`ReplayOptions::starting_balance`]). `kelly_criterion`, `hit_ratio` and
+//! curve (rebuilt from closed P&L when the telemetry has a
+//! [`starting_balance`](crate::TelemetryBuilder::starting_balance)). `kelly_criterion`, `hit_ratio` and
 //! `volatility_adjusted_return` have no series of their own. The `SYSTEM` rows'
 //! `max_drawdown` (a fraction of the engine's in-memory equity) is the only
 //! value not in `trade_logs`, but no series takes it: the library's drawdowns
@@ -153,10 +153,15 @@
 //! `velocitytrader_rejected_events_total`. There is no regime column, so
 //! replayed trades have no regime.
 //!
-//! With [`ReplayOptions::starting_balance`], an equity curve is rebuilt from
-//! closed P&L (balance = start + cumulative P&L, sampled at each close) so
-//! drawdown, Sharpe, Sortino, Calmar and VaR are restored too; without it no
-//! equity sample is recorded.
+//! **The starting balance lives in one place, the telemetry**
+//! ([`TelemetryBuilder::starting_balance`](crate::TelemetryBuilder::starting_balance)):
+//! it is the first equity peak, and a telemetry with one gets an equity
+//! curve rebuilt from closed P&L (balance = start + cumulative P&L, sampled
+//! at each close) so drawdown, Sharpe, Sortino, Calmar and VaR are restored
+//! too; without one no equity sample is recorded.
+//! [`ReplayOptions::starting_balance`] only asserts it: a different value
+//! is refused with [`BackfillError::StartingBalanceMismatch`] before any row
+//! is read.
 
 mod apply;
 mod engine_log;

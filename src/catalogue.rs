@@ -16,8 +16,12 @@
 
 use metrics::{KeyName, Metadata, Recorder, SharedString};
 
+mod closed_labels;
 mod definitions;
 
+pub use closed_labels::{
+    OVERFLOW_LABELS, PUBLISH_STAGES, PUSH_FAILURE_REASONS, closed_label_values,
+};
 pub use definitions::*;
 
 /// How a series behaves in Prometheus.

@@ -4,8 +4,14 @@
 //! [`LabelError`] for label values that cannot become a Prometheus label,
 //! [`ParseError`] for the engine's string spellings, and (feature `exporter`)
 //! [`crate::exporter::ExporterError`] for starting the HTTP endpoint.
+//! Numbers in every message are printed with [`Readable`] (`1e308`, never
+//! 309 digits).
+
+mod readable;
 
 use thiserror::Error;
+
+pub use readable::Readable;
 
 /// A label value (agent, symbol) was rejected before it reached Prometheus.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -102,13 +108,14 @@ pub enum ParseError {
 /// A recorder refused an event. Nothing was recorded: statistics stay exact.
 ///
 /// Every refusal is also counted in
-/// `velocitytrader_rejected_events_total{reason}` so that bad input is visible
-/// in Prometheus even when the caller ignores the `Result`.
+/// `velocitytrader_rejected_events_total{reason}` (the values are
+/// [`RecordError::REASONS`]) so that bad input is visible in Prometheus even
+/// when the caller ignores the `Result`.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RecordError {
     /// A value that must be a finite number was NaN or infinite.
-    #[error("{field} must be a finite number, got {value}")]
+    #[error("{field} must be a finite number, got {}", Readable(*.value))]
     NotFinite {
         /// The offending field, e.g. `pnl` or `price`.
         field: &'static str,
@@ -116,7 +123,7 @@ pub enum RecordError {
         value: f64,
     },
     /// A value that must not be negative was negative.
-    #[error("{field} must not be negative, got {value}")]
+    #[error("{field} must not be negative, got {}", Readable(*.value))]
     Negative {
         /// The offending field, e.g. `duration_secs`.
         field: &'static str,
@@ -124,7 +131,7 @@ pub enum RecordError {
         value: f64,
     },
     /// A value that must lie in a closed range did not.
-    #[error("{field} must be within {min}..={max}, got {value}")]
+    #[error("{field} must be within {}..={}, got {}", Readable(*.min), Readable(*.max), Readable(*.value))]
     OutOfRange {
         /// The offending field, e.g. `confidence`.
         field: &'static str,
@@ -136,7 +143,11 @@ pub enum RecordError {
         max: f64,
     },
     /// Equity samples must arrive in time order.
-    #[error("equity sample at {at} is older than the previous sample at {previous}")]
+    #[error(
+        "equity sample at {} is older than the previous sample at {}; stamp samples in order or use record_equity_now",
+        Readable(*.at),
+        Readable(*.previous)
+    )]
     OutOfOrder {
         /// Timestamp of the rejected sample (Unix seconds).
         at: f64,
@@ -151,6 +162,43 @@ pub enum RecordError {
         what: &'static str,
         /// The bound.
         limit: usize,
+    },
+    /// A time that must be seconds since the Unix epoch is far beyond the
+    /// clock but reads as a present-day time in a smaller unit: the engine
+    /// passed milliseconds (or micro-, nanoseconds) by mistake.
+    #[error(
+        "{field} {} looks like {unit} since the Unix epoch, not seconds; divide it by {divisor}",
+        Readable(*.value)
+    )]
+    TimeUnit {
+        /// The offending field, e.g. `closed_at`.
+        field: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// The unit it reads as: `milliseconds`, `microseconds` or
+        /// `nanoseconds`.
+        unit: &'static str,
+        /// What to divide it by to get seconds.
+        divisor: u64,
+    },
+    /// A time further in the future than the telemetry's tolerance
+    /// ([`TelemetryConfig::future_tolerance`](crate::TelemetryConfig::future_tolerance)).
+    #[error(
+        "{field} {} is {} s ahead of the clock ({}), more than the {} s allowed (TelemetryBuilder::future_tolerance); pass UTC seconds since the epoch from a synchronised clock, not a broker's server time",
+        Readable(*.value),
+        Readable(*.value - *.clock),
+        Readable(*.clock),
+        Readable(*.tolerance_secs)
+    )]
+    InFuture {
+        /// The offending field, e.g. `closed_at`.
+        field: &'static str,
+        /// The rejected value (Unix seconds).
+        value: f64,
+        /// The wall clock when it was checked (Unix seconds).
+        clock: f64,
+        /// How far ahead of the clock a time may be, in seconds.
+        tolerance_secs: f64,
     },
 }
 
@@ -185,15 +233,36 @@ impl From<crate::stats::BarError> for RecordError {
 }
 
 impl RecordError {
-    /// The `reason` label value this error is counted under.
+    /// Every `reason` label value of `velocitytrader_rejected_events_total`,
+    /// in the order of the variants; each exists at 0 from a telemetry's
+    /// start.
+    pub const REASONS: &'static [&'static str] = &[
+        "not_finite",
+        "negative",
+        "out_of_range",
+        "out_of_order",
+        "limit_reached",
+        "time_unit",
+        "in_future",
+    ];
+
+    /// The `reason` label value this error is counted under (one of
+    /// [`REASONS`](Self::REASONS)).
     #[must_use]
     pub fn reason(&self) -> &'static str {
+        Self::REASONS[self.reason_index()]
+    }
+
+    /// Position of [`reason`](Self::reason) in [`REASONS`](Self::REASONS).
+    pub(crate) fn reason_index(&self) -> usize {
         match self {
-            Self::NotFinite { .. } => "not_finite",
-            Self::Negative { .. } => "negative",
-            Self::OutOfRange { .. } => "out_of_range",
-            Self::OutOfOrder { .. } => "out_of_order",
-            Self::LimitReached { .. } => "limit_reached",
+            Self::NotFinite { .. } => 0,
+            Self::Negative { .. } => 1,
+            Self::OutOfRange { .. } => 2,
+            Self::OutOfOrder { .. } => 3,
+            Self::LimitReached { .. } => 4,
+            Self::TimeUnit { .. } => 5,
+            Self::InFuture { .. } => 6,
         }
     }
 }

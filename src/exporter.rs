@@ -29,6 +29,7 @@
 //! # Ok::<(), velocity_metrics::exporter::ExporterError>(())
 //! ```
 
+mod bare;
 mod builder;
 mod connections;
 mod endpoint;
@@ -50,6 +51,7 @@ mod self_metrics;
 mod server;
 mod worker;
 
+pub use bare::prometheus_builder;
 pub(crate) use builder::RecorderShape;
 pub use builder::{DEFAULT_DB_BUCKETS, DEFAULT_LISTEN, DEFAULT_UPKEEP_INTERVAL, ExporterBuilder};
 pub(crate) use endpoint::Endpoint;
@@ -67,7 +69,10 @@ pub use negotiate::{
 };
 #[cfg(feature = "push")]
 #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
-pub use push::{BatchRun, DEFAULT_PUSH_JOB, PushError, PushReport, PushTarget};
+pub use push::{
+    Auth, BatchRun, BatchTargets, DEFAULT_PUSH_JOB, ImportTarget, PushError, PushReport,
+    PushTarget, SecretText,
+};
 pub use scrape::{Scrape, ScrapeResponse};
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]

@@ -7,12 +7,9 @@
 //! `:9090/metrics` through [`metrics`] and `metrics-exporter-prometheus`.
 //!
 //! ```
-//! use std::sync::Arc;
 //! use velocity_metrics::{Agent, Regime, Symbol, Telemetry, Timeframe, Trade};
 //!
-//! let recorder = Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
-//! let scrape = recorder.handle();
-//! let telemetry = Telemetry::builder().starting_balance(10_000.0).build_with_recorder(recorder);
+//! let (telemetry, scrape) = Telemetry::builder().starting_balance(10_000.0).build_prometheus();
 //!
 //! let eurusd = Symbol::new("EURUSD+")?;
 //! let trade = Trade::closed(Agent::BERSERKER, eurusd, Timeframe::M5, 25.0).with_regime(Regime::Chaotic);

@@ -9,6 +9,7 @@
 
 mod bar;
 mod enums;
+mod event_time;
 mod identity;
 mod label;
 mod order;
@@ -21,6 +22,8 @@ mod trade;
 
 pub use bar::Bar;
 pub use enums::{Severity, Side, Timeframe};
+pub(crate) use event_time::check_time;
+pub use event_time::{DEFAULT_FUTURE_TOLERANCE, MAX_FUTURE_TOLERANCE};
 pub use identity::{EngineIdentity, Mode};
 pub(crate) use label::LabelValue;
 pub use label::{Agent, MAX_LABEL_BYTES, Symbol};

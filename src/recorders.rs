@@ -43,9 +43,9 @@ pub(crate) struct PublishState {
 }
 
 impl PublishState {
-    pub(crate) fn new(sink: &crate::telemetry::Sink) -> Self {
+    pub(crate) fn new(sink: &crate::telemetry::Sink, role: crate::telemetry::Role) -> Self {
         Self {
-            trading: trading::TradeHandles::new(sink),
+            trading: trading::TradeHandles::new(sink, role),
             risk: risk::RiskHandles::new(sink),
             risk_engine: risk_engine::RiskEnginePublish::new(sink),
         }

@@ -1,6 +1,7 @@
 //! [`Telemetry`]: the recorder state behind every `record_*` call.
 
 mod atomic_option;
+mod clock;
 mod config;
 mod constant_labels;
 mod indexed;
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 pub(crate) use atomic_option::{AtomicOptionF64, from_option_bits, option_bits};
+pub(crate) use clock::TelemetryClock;
 pub(crate) use config::trading_day;
 pub use config::{Role, TelemetryBuilder, TelemetryConfig};
 #[cfg(feature = "push")]
@@ -43,6 +45,7 @@ pub(crate) struct Inner {
     pub(crate) config: TelemetryConfig,
     pub(crate) sink: Sink,
     pub(crate) started: Instant,
+    pub(crate) clock: TelemetryClock,
     pub(crate) agents: LabelSlots,
     pub(crate) symbols: LabelSlots,
     pub(crate) trades: TradeBook,
@@ -77,12 +80,9 @@ pub(crate) struct Inner {
 /// recorder of your own, call `publish` before each render.
 ///
 /// ```
-/// use std::sync::Arc;
 /// use velocity_metrics::{Agent, Symbol, Telemetry, Timeframe, Trade};
 ///
-/// let recorder = Arc::new(metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder());
-/// let handle = recorder.handle();
-/// let telemetry = Telemetry::builder().build_with_recorder(recorder);
+/// let (telemetry, handle) = Telemetry::builder().build_prometheus();
 /// let eurusd = Symbol::new("EURUSD+")?;
 /// telemetry.record_trade(&Trade::closed(Agent::SNIPER, eurusd, Timeframe::M5, 12.5))?;
 /// telemetry.publish();
@@ -121,7 +121,7 @@ impl Telemetry {
             market: IndexedHandles::with_capacity(symbols.capacity() * Timeframe::ALL.len()),
             quotes: IndexedHandles::with_capacity(symbols.capacity()),
             agent_live: IndexedHandles::with_capacity(agents.capacity()),
-            risk_engine: RiskEngineHandles::new(&sink),
+            risk_engine: RiskEngineHandles::new(&sink, config.role),
             exposure: IndexedHandles::with_capacity(symbols.capacity()),
             orders: IndexedHandles::with_capacity(symbols.capacity()),
             execution: ExecutionHandles::new(&sink),
@@ -134,9 +134,10 @@ impl Telemetry {
             symbols,
             system: SystemHandles::new(&sink, config.role),
             meta: MetaHandles::new(&sink, config.engine_version.as_deref()),
-            publish: Mutex::new(PublishState::new(&sink)),
+            publish: Mutex::new(PublishState::new(&sink, config.role)),
             hooks: PublishHooks::default(),
             started: Instant::now(),
+            clock: TelemetryClock::new(config.future_tolerance.as_secs_f64()),
             config,
             sink,
         };
@@ -173,6 +174,28 @@ impl Telemetry {
     #[cfg(feature = "push")]
     pub(crate) fn count_push_failure(&self, reason: &str) {
         self.inner.meta.count_push_failure(reason);
+    }
+
+    /// A batch run's checkpoint time, checked as a recorded time is
+    /// (nothing counted: a checkpoint is not an event).
+    #[cfg(feature = "push")]
+    pub(crate) fn admit_simulated_time(&self, at: f64) -> Result<f64, RecordError> {
+        self.inner.clock.admit("simulated_at", at)
+    }
+
+    /// Publishes as of simulated time `at` from now on, and shows the span
+    /// simulated so far.
+    #[cfg(feature = "push")]
+    pub(crate) fn set_simulated_now(&self, at: f64) {
+        self.inner.clock.set_simulated_now(at);
+        self.inner.run_control.reach_simulated_time(at);
+    }
+
+    /// Whether a time would be admitted (see [`TelemetryClock::admit`]),
+    /// without counting a refusal.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn admits_time(&self, at: f64) -> Result<f64, RecordError> {
+        self.inner.clock.admit("closed_at", at)
     }
 
     /// Counts a refused event and hands the error back.

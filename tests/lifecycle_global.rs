@@ -234,3 +234,37 @@ fn the_engines_own_metrics_macros_are_served_too() {
         );
     });
 }
+
+#[test]
+fn install_after_shutdown_says_the_endpoint_cannot_be_restarted() {
+    in_own_process(
+        "install_after_shutdown_says_the_endpoint_cannot_be_restarted",
+        || {
+            let exporter = ExporterBuilder::new()
+                .listen_address(loopback(0))
+                .install()
+                .unwrap();
+            exporter.shutdown();
+            let port = free_port();
+            let error = ExporterBuilder::new()
+                .listen_address(loopback(port))
+                .install()
+                .unwrap_err();
+            assert!(
+                matches!(error, ExporterError::InstalledShutDown { .. }),
+                "{error:?}"
+            );
+            let message = error.to_string();
+            assert!(message.contains("cannot be restarted"), "{message}");
+            assert!(message.contains("ExporterBuilder::build()"), "{message}");
+            TcpListener::bind(loopback(port)).expect("the refused install bound nothing");
+            // What the message proposes works.
+            let owned = ExporterBuilder::new()
+                .listen_address(loopback(port))
+                .build()
+                .unwrap();
+            assert_eq!(get(port, "/metrics").unwrap().0, 200);
+            owned.shutdown();
+        },
+    );
+}

@@ -34,7 +34,7 @@ fn resident_memory_after_ten_million_trades_is_within_one_mib_of_after_ten_thous
             (i % 7) as f64 - 3.0,
         )
         .with_regime(Regime::ALL[i % 4])
-        .with_closed_at(1_790_000_000.0 + i as f64)
+        .with_closed_at(1_700_000_000.0 + i as f64)
     };
     let record = |range: std::ops::Range<usize>| {
         for i in range {
@@ -42,7 +42,7 @@ fn resident_memory_after_ten_million_trades_is_within_one_mib_of_after_ten_thous
             if i % 1000 == 0 {
                 #[allow(clippy::cast_precision_loss)]
                 telemetry
-                    .record_equity(1e4, 1e4 + (i % 977) as f64, 1_790_000_000.0 + i as f64)
+                    .record_equity(1e4, 1e4 + (i % 977) as f64, 1_700_000_000.0 + i as f64)
                     .unwrap();
             }
         }

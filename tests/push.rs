@@ -6,13 +6,14 @@
 mod exposition;
 #[path = "common/net.rs"]
 mod net;
+#[path = "common/pushgateway.rs"]
+mod pushgateway;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use net::{ChildGroup, free_port, get};
+use net::{free_port, get};
 use velocity_metrics::exporter::{ExporterBuilder, PushError, PushTarget};
 use velocity_metrics::{Agent, EngineIdentity, Mode, Symbol, Timeframe, Trade};
 
@@ -31,34 +32,9 @@ fn backtest_builder(engine: &str) -> ExporterBuilder {
         .unwrap()
 }
 
-/// A Pushgateway on a free loopback port, stopped when dropped.
-fn pushgateway() -> (ChildGroup, u16) {
-    let port = free_port();
-    let mut child = ChildGroup::spawn(
-        Command::new("prometheus-pushgateway")
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            // Debian's build persists to /var/lib/prometheus by default:
-            // keep each test's gateway in memory only.
-            .arg("--persistence.file=")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let started = Instant::now();
-    while get(port, "/-/ready").map(|(s, _)| s).ok() != Some(200) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "pushgateway did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // A gateway that lost the port to another process exits at once: make
-    // sure the one answering is ours.
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(
-        child.exited().is_none(),
-        "pushgateway exited (port {port} taken?)"
-    );
-    (child, port)
+/// A plain-HTTP Pushgateway on a free loopback port, stopped when dropped.
+fn pushgateway() -> (net::ChildGroup, u16) {
+    pushgateway::plain()
 }
 
 fn gateway_metrics(port: u16) -> exposition::Exposition {
@@ -289,4 +265,22 @@ fn a_run_grouped_by_its_run_id_pushes_its_run_info_under_the_same_id() {
         s.value("velocitytrader_trades_total", &[("run_id", "r-42")]),
         Some(1.0)
     );
+}
+
+/// An engine running its backtest inside its own tokio runtime: pushing
+/// (and the final push on drop) neither panics nor needs that runtime.
+#[tokio::test(flavor = "current_thread")]
+async fn pushing_from_inside_a_tokio_runtime_works() {
+    let port = free_port();
+    let run = backtest_builder("bt-async")
+        .build_push(
+            PushTarget::new(&format!("http://127.0.0.1:{port}"))
+                .unwrap()
+                .timeout(Duration::from_millis(300)),
+        )
+        .unwrap();
+    run.telemetry().record_trade(&trade(1.0)).unwrap();
+    let error = run.push_now().unwrap_err();
+    assert!(matches!(error, PushError::Connect { .. }), "{error:?}");
+    drop(run);
 }

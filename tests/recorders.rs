@@ -140,13 +140,21 @@ fn trading_statistics_and_breakdowns() {
         ),
         Some(0.0)
     );
+    assert_eq!(
+        s.value(
+            "velocitytrader_regime_trades_total",
+            &[("regime", "UNDERDAMPED")]
+        ),
+        Some(0.0),
+        "a regime's counters exist at 0 before its first trade"
+    );
     assert!(
         s.find(
-            "velocitytrader_regime_trades_total",
+            "velocitytrader_regime_win_rate",
             &[("regime", "UNDERDAMPED")]
         )
         .is_empty(),
-        "no fake zero series"
+        "no fake zero: a regime without trades has no win rate"
     );
     assert_eq!(
         s.value(

@@ -33,8 +33,6 @@ const ADVANCED_GAUGES: &[&str] = &[
     "velocitytrader_max_position_size",
     "velocitytrader_consecutive_losses_limit",
     "velocitytrader_symbol_exposure",
-    "velocitytrader_circuit_breaker_trips_total",
-    "velocitytrader_risk_decision_total",
     "velocitytrader_risk_decision_duration_seconds_count",
 ];
 
@@ -47,6 +45,18 @@ fn nothing_is_fabricated_before_the_engine_reports_it() {
     }
     // An engine knows its day's closed P&L from the start: nothing closed.
     assert_eq!(s.value("velocitytrader_daily_pnl", &[]), Some(0.0));
+    // Its trip and decision counters exist at 0 for every value, so
+    // `increase()` sees the first trip and the first decision.
+    for reason in velocity_metrics::BreakerReason::LABELS {
+        let labels = [("reason", *reason)];
+        let trips = s.value("velocitytrader_circuit_breaker_trips_total", &labels);
+        assert_eq!(trips, Some(0.0), "{reason}");
+    }
+    for decision in velocity_metrics::RiskDecision::LABELS {
+        let labels = [("decision", *decision)];
+        let decisions = s.value("velocitytrader_risk_decision_total", &labels);
+        assert_eq!(decisions, Some(0.0), "{decision}");
+    }
     // A database reader does not, until it has read a trade.
     let (reader, h) = telemetry_with(Telemetry::builder().role(Role::DatabaseReader));
     assert!(

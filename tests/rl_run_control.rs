@@ -231,13 +231,18 @@ fn wins_and_losses_per_agent_and_regime_come_from_trades() {
     assert_eq!(count(losses, "sniper", "CRITICALLY_DAMPED"), Some(1.0));
     assert_eq!(
         count(wins, "berserker", "OVERDAMPED"),
-        None,
+        Some(0.0),
         "breakevens decide nothing"
     );
     assert_eq!(
+        count(losses, "sniper", "UNDERDAMPED"),
+        Some(0.0),
+        "an agent's four regimes exist at 0 from its first trade"
+    );
+    assert_eq!(
         s.find(wins, &[]).len(),
-        2,
-        "bounded: combinations with decided trades"
+        8,
+        "bounded: the agents that traded, times four regimes"
     );
 }
 

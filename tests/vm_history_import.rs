@@ -16,11 +16,12 @@ mod engine_db;
 mod history_readback;
 #[path = "common/net.rs"]
 mod net;
+#[path = "common/victoria_metrics.rs"]
+mod victoria_metrics;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use net::{ChildGroup, free_port, get, http, url_encode};
+use net::{get, http, url_encode};
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
 
 const STEP_SECS: f64 = 60.0;
@@ -49,23 +50,7 @@ fn the_openmetrics_history_imports_into_victoriametrics_as_is() {
     let text = std::fs::read_to_string(&history).unwrap();
     assert!(text.ends_with("# EOF\n") && text.contains("# UNIT "));
 
-    let port = free_port();
-    let _vm = ChildGroup::spawn(
-        Command::new("victoria-metrics")
-            .arg(format!(
-                "-storageDataPath={}",
-                dir.path().join("vm").display()
-            ))
-            .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-            .arg("-retentionPeriod=1y")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(get(port, "/health"), Ok((200, _))) {
-        assert!(Instant::now() < deadline, "victoria-metrics did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let (_vm, port) = victoria_metrics::start(dir.path());
 
     // The file as it is, in one request.
     let (status, body) = http(
@@ -77,8 +62,7 @@ fn the_openmetrics_history_imports_into_victoriametrics_as_is() {
     .unwrap();
     assert_eq!(status, 204, "{body}");
     // Make it searchable now and drop answers cached before the import.
-    get(port, "/internal/force_flush").unwrap();
-    get(port, "/internal/resetRollupResultCache").unwrap();
+    victoria_metrics::settle(port);
 
     let (first, last) = report.span.unwrap();
     // Seconds were read as seconds: the first sample sits on the first step.

@@ -1,6 +1,7 @@
-//! Batch mode: a short simulated backtest pushed to a Pushgateway under a
-//! run-scoped grouping key, finished with a final push (and optionally a
-//! delete), then the program exits.
+//! Batch mode: a short simulated backtest, its final state pushed to a
+//! Pushgateway under the run's `run_id` (and/or its curve imported into
+//! VictoriaMetrics at the simulated times of its checkpoints), then the
+//! program exits.
 
 use std::process::ExitCode;
 
@@ -11,14 +12,19 @@ use crate::options::PushOptions;
 #[cfg(feature = "push")]
 const DEFAULT_BACKTEST: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Runs the backtest and reports what was pushed.
+/// Runs the backtest and reports what was pushed and imported.
 #[cfg(feature = "push")]
 pub fn run(options: &Options, push: &PushOptions) -> ExitCode {
     match backtest(options, push) {
         Ok((trades, report)) => {
             println!(
-                "backtest {}: {trades} trades, {} push(es), {} failure(s), group deleted: {}",
-                push.run_id, report.pushes, report.failures, report.deleted
+                "backtest {}: {trades} trades, {} push(es), {} import(s) ({} samples), {} failure(s), group deleted: {}",
+                push.run_id,
+                report.pushes,
+                report.imports,
+                report.imported_samples,
+                report.failures,
+                report.deleted
             );
             ExitCode::SUCCESS
         }
@@ -29,28 +35,75 @@ pub fn run(options: &Options, push: &PushOptions) -> ExitCode {
     }
 }
 
+/// The push and import targets the options name, with their credentials.
+#[cfg(feature = "push")]
+fn targets(
+    push: &PushOptions,
+) -> Result<velocity_metrics::exporter::BatchTargets, Box<dyn std::error::Error>> {
+    use velocity_metrics::exporter::{Auth, ImportTarget, PushTarget};
+
+    let auth = match (&push.user, &push.password_file, &push.token_file) {
+        (Some(user), Some(file), _) => Some(Auth::password_file(user, file)?),
+        (_, _, Some(file)) => Some(Auth::bearer_token_file(file)?),
+        _ => None,
+    };
+    // The same connection settings for both destinations.
+    macro_rules! connected {
+        ($target:expr) => {{
+            let mut target = $target;
+            if let Some(auth) = &auth {
+                target = target.auth(auth.clone());
+            }
+            if let Some(ca) = &push.ca_file {
+                target = target.ca_file(ca)?;
+            }
+            target
+        }};
+    }
+    let import = match &push.import {
+        Some(url) => Some(connected!(ImportTarget::new(url, &push.run_id)?)),
+        None => None,
+    };
+    let push_target = match &push.url {
+        Some(url) => {
+            // The run is the batch: grouped by its run id, which start_run
+            // records too (a push under another id would be refused).
+            let mut target = PushTarget::new(url)?
+                .grouping("run_id", &push.run_id)?
+                .delete_on_finish(push.delete);
+            if let Some(every) = push.every {
+                target = target.every(every);
+            }
+            Some(connected!(target))
+        }
+        None => None,
+    };
+    Ok(match (push_target, import) {
+        (Some(p), Some(i)) => p.and_import(i)?,
+        (Some(p), None) => p.into(),
+        (None, Some(i)) => i.into(),
+        (None, None) => return Err("batch mode needs --push or --import".into()),
+    })
+}
+
 #[cfg(feature = "push")]
 fn backtest(
     options: &Options,
     push: &PushOptions,
 ) -> Result<(String, velocity_metrics::exporter::PushReport), Box<dyn std::error::Error>> {
-    use velocity_metrics::exporter::PushTarget;
-
-    let mut target = PushTarget::new(&push.url)?
-        .grouping("run_id", &push.run_id)?
-        .delete_on_finish(push.delete);
-    if let Some(every) = push.every {
-        target = target.every(every);
-    }
-    let run = crate::builder(options)?.build_push(target)?;
+    let run = crate::builder(options)?.build_push(targets(push)?)?;
+    // The simulation's clock is the run's: a checkpoint each simulated
+    // second stamps the state for the store and marks the span simulated.
+    let checkpoint = |at: f64| run.checkpoint(at).map_err(Into::into);
     let plan = crate::simulation::Plan {
         duration: Some(options.duration.unwrap_or(DEFAULT_BACKTEST)),
         scenario: options.scenario,
         engine: crate::engine_name(options),
-        // The run is the batch: the same id as its grouping key.
         run_id: Some(&push.run_id),
+        checkpoint: Some(&checkpoint),
     };
     crate::simulation::simulate(run.telemetry(), &plan)?;
+    run.checkpoint(crate::simulation::now_unix())?;
     // The final state, as the final push will carry it.
     let exposition = run.exporter().render();
     let trades = exposition
@@ -67,6 +120,8 @@ fn backtest(
 
 #[cfg(not(feature = "push"))]
 pub fn run(_: &Options, _: &PushOptions) -> ExitCode {
-    eprintln!("--push needs the `push` feature: cargo run --features push --example exporter -- …");
+    eprintln!(
+        "--push and --import need the `push` feature: cargo run --features push --example exporter -- …"
+    );
     ExitCode::from(2)
 }

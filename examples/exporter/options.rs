@@ -12,7 +12,8 @@ use crate::scenario::Scenario;
 pub const USAGE: &str = "usage: exporter [--listen 127.0.0.1:9090] [--port 9090] [--web-config FILE]\n\
     \x20      [--duration SECONDS] [--scenario NAME]\n\
     \x20      [--engine NAME [--account NAME] [--mode live|paper|backtest] [--engine-version V]]\n\
-    \x20      [--push URL --run-id ID [--push-every SECONDS] [--delete]]";
+    \x20      [--run-id ID [--push URL [--push-every SECONDS] [--delete]] [--import URL]\n\
+    \x20       [--auth-user NAME --auth-password-file PATH | --auth-token-file PATH] [--ca-file PATH]]";
 
 /// Everything the command line says.
 pub struct Options {
@@ -26,17 +27,29 @@ pub struct Options {
     pub scenario: Scenario,
     /// `engine`, `account`, `mode` on every series; `None` without `--engine`.
     pub identity: Option<EngineIdentity>,
-    /// Batch mode: push to a Pushgateway instead of serving.
+    /// Batch mode: push to a Pushgateway and/or import into a store
+    /// instead of serving.
     pub push: Option<PushOptions>,
 }
 
-/// `--push URL --run-id ID [--push-every SECONDS] [--delete]`.
+/// `--run-id ID` with `--push URL [--push-every SECONDS] [--delete]` and/or
+/// `--import URL`, and how to authenticate to both.
 #[cfg_attr(not(feature = "push"), allow(dead_code, reason = "read by batch mode"))]
 pub struct PushOptions {
-    pub url: String,
+    /// The Pushgateway (the run's final state), if any.
+    pub url: Option<String>,
+    /// VictoriaMetrics (the run's curve at its simulated times), if any.
+    pub import: Option<String>,
     pub run_id: String,
     pub every: Option<Duration>,
     pub delete: bool,
+    /// `--auth-user` with `--auth-password-file`: basic auth.
+    pub user: Option<String>,
+    pub password_file: Option<String>,
+    /// `--auth-token-file`: a bearer token.
+    pub token_file: Option<String>,
+    /// `--ca-file`: a private CA to trust besides the system's.
+    pub ca_file: Option<String>,
 }
 
 fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
@@ -60,6 +73,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
     };
     let (mut engine, mut account, mut mode, mut version) = (None, None, None, None);
     let (mut url, mut run_id, mut every, mut delete) = (None, None, None, false);
+    let (mut import, mut user, mut password_file, mut token_file, mut ca_file) =
+        (None, None, None, None, None);
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -89,6 +104,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
             "--run-id" => run_id = Some(value("--run-id")?),
             "--push-every" => every = Some(seconds("--push-every", &value("--push-every")?)?),
             "--delete" => delete = true,
+            "--import" => import = Some(value("--import")?),
+            "--auth-user" => user = Some(value("--auth-user")?),
+            "--auth-password-file" => password_file = Some(value("--auth-password-file")?),
+            "--auth-token-file" => token_file = Some(value("--auth-token-file")?),
+            "--ca-file" => ca_file = Some(value("--ca-file")?),
             "-h" | "--help" => {
                 return Err(format!(
                     "{USAGE}\nscenarios (the alert each demonstrates):\n{}",
@@ -98,24 +118,46 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
-    match (url, run_id) {
-        (Some(url), Some(run_id)) => {
+    let batch = url.is_some() || import.is_some();
+    let batch_only = every.is_some()
+        || delete
+        || user.is_some()
+        || password_file.is_some()
+        || token_file.is_some()
+        || ca_file.is_some();
+    match run_id {
+        Some(run_id) if batch => {
+            if url.is_none() && (every.is_some() || delete) {
+                return Err("--push-every and --delete need --push".into());
+            }
+            if user.is_some() != password_file.is_some() {
+                return Err("--auth-user and --auth-password-file go together".into());
+            }
+            if user.is_some() && token_file.is_some() {
+                return Err("give basic auth or a bearer token, not both".into());
+            }
             options.push = Some(PushOptions {
                 url,
+                import,
                 run_id,
                 every,
                 delete,
+                user,
+                password_file,
+                token_file,
+                ca_file,
             });
             // A backtest is a backtest unless the caller says otherwise.
             mode = mode.or(Some(Mode::Backtest));
             if engine.is_none() {
-                return Err("--push needs --engine (the backtest runner's name)".into());
+                return Err("batch mode needs --engine (the backtest runner's name)".into());
             }
         }
-        (None, None) if every.is_none() && !delete => {}
+        None if !batch && !batch_only => {}
         _ => {
             return Err(
-                "--push and --run-id go together (--push-every and --delete need them)".into(),
+                "--run-id goes with --push and/or --import (--push-every, --delete, --auth-*, --ca-file need them)"
+                    .into(),
             );
         }
     }

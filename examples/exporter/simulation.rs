@@ -47,7 +47,13 @@ pub struct Plan<'a> {
     pub engine: Option<&'a str>,
     /// A batch run's id (its Pushgateway grouping key), for `start_run`.
     pub run_id: Option<&'a str>,
+    /// A batch run's checkpoint, called with the simulation's time once a
+    /// second.
+    pub checkpoint: Option<Checkpoint<'a>>,
 }
+
+/// A batch run's checkpoint at a simulated time.
+pub type Checkpoint<'a> = &'a dyn Fn(f64) -> Result<(), Box<dyn std::error::Error>>;
 
 /// The engine's state between ticks.
 struct Engine<'a> {
@@ -113,6 +119,9 @@ pub fn simulate(t: &Telemetry, plan: &Plan<'_>) -> Result<(), Box<dyn std::error
         engine.tick(tick, faulty)?;
         if tick % 10 == 0 {
             engine.each_second(tick, faulty, started.elapsed().as_secs())?;
+            if let Some(checkpoint) = plan.checkpoint {
+                checkpoint(now_unix())?;
+            }
         }
         std::thread::sleep(TICK);
     }

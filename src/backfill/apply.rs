@@ -71,9 +71,15 @@ impl Applier {
             TradeRow::Skip(reason) => return report.skip("trade_logs", id, reason),
             TradeRow::Closed(trade, fixes) => (trade, fixes),
         };
+        // A close time further ahead than the telemetry admits is the row's
+        // fault: skipped and counted here, not also as a rejected event.
+        if self.telemetry.admits_time(trade.closed_at).is_err() {
+            let column = "timestamp";
+            return report.skip("trade_logs", id, SkipReason::OutOfRange { column });
+        }
         // Rows are validated by the decoder; a refusal here is impossible,
         // but is still counted rather than lost.
-        if trade.validate().is_err() || self.telemetry.record_trade(&trade).is_err() {
+        if trade.validate_values().is_err() || self.telemetry.record_trade(&trade).is_err() {
             return report.skip("trade_logs", id, SkipReason::Rejected);
         }
         report.trade_logs.recorded += 1;

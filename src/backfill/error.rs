@@ -95,6 +95,21 @@ pub enum BackfillError {
         /// Why it was refused.
         reason: String,
     },
+    /// [`ReplayOptions::starting_balance`](super::ReplayOptions::starting_balance)
+    /// disagrees with the telemetry's starting balance, which is the one that
+    /// counts (it is the first equity peak). Nothing was read.
+    #[error(
+        "the replay options say the starting balance is {} but the telemetry's is {}; the telemetry holds the starting balance: build it with TelemetryBuilder::starting_balance({}) and drop ReplayOptions::starting_balance",
+        crate::error::Readable(*.options),
+        .telemetry.map_or_else(|| "not set".to_owned(), |b| crate::error::Readable(b).to_string()),
+        crate::error::Readable(*.options)
+    )]
+    StartingBalanceMismatch {
+        /// The balance the replay options gave.
+        options: f64,
+        /// The telemetry's starting balance, if it has one.
+        telemetry: Option<f64>,
+    },
     /// The history would need more steps than the configured limit.
     #[error(
         "the history needs more than {max} steps of {step:?}; choose a longer step or raise max_steps"

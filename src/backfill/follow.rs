@@ -98,14 +98,15 @@ impl Follower {
     /// last balance.
     ///
     /// # Errors
-    /// As [`replay`](super::replay).
+    /// As [`replay_with`](super::replay_with).
     pub fn start(
         path: &Path,
         telemetry: &Telemetry,
         mut options: ReplayOptions<'_>,
     ) -> Result<(Self, ReplayReport), BackfillError> {
+        let balance = options.equity_start(telemetry)?;
         let db = Database::open(path, options.busy_timeout)?;
-        let mut applier = Applier::new(telemetry, options.starting_balance, options.errors);
+        let mut applier = Applier::new(telemetry, balance, options.errors);
         let report = replay_into(&db, &mut applier, &mut options)?;
         let present = !report.reward_logs.absent;
         let follower = Self {
@@ -122,23 +123,29 @@ impl Follower {
 
     /// Follows the database from `watermark` without replaying what came
     /// before (a zero watermark reads everything, in `id` order, on the first
-    /// poll). `options.starting_balance` is then the balance at the
-    /// watermark; progress callbacks are not used.
+    /// poll). With a telemetry starting balance, the equity curve continues
+    /// from [`ReplayOptions::resume_balance`] (the balance at the
+    /// watermark; default the starting balance); progress callbacks are not
+    /// used.
     ///
     /// # Errors
-    /// Opening the file or the schema check fails.
+    /// Opening the file or the schema check fails, or
+    /// [`BackfillError::StartingBalanceMismatch`].
     pub fn resume(
         path: &Path,
         telemetry: &Telemetry,
         watermark: Watermark,
         options: &ReplayOptions<'_>,
     ) -> Result<Self, BackfillError> {
+        let balance = options
+            .equity_start(telemetry)?
+            .map(|start| options.resume_balance.unwrap_or(start));
         let db = Database::open(path, options.busy_timeout)?;
         let present =
             db.snapshot(|conn| schema::check(&db, conn, options.errors, options.rewards))?;
         Ok(Self {
             db,
-            applier: Applier::new(telemetry, options.starting_balance, options.errors),
+            applier: Applier::new(telemetry, balance, options.errors),
             decoder: TradeDecoder::new(),
             rewards: RewardDecoder::new(),
             watermark,

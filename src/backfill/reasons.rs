@@ -22,8 +22,10 @@ pub enum SkipReason {
         /// The column.
         column: &'static str,
     },
-    /// A number outside its domain (a timestamp before 1970 or after 9999,
-    /// a P&L or reward beyond ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT)).
+    /// A number outside its domain (a timestamp before 1970, after 9999 or
+    /// — for a trade — further ahead of the clock than the telemetry's
+    /// [`future_tolerance`](crate::TelemetryConfig::future_tolerance), a
+    /// P&L or reward beyond ±[`MAX_ABS_AMOUNT`](crate::MAX_ABS_AMOUNT)).
     OutOfRange {
         /// The column.
         column: &'static str,

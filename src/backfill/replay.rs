@@ -18,14 +18,12 @@ use crate::telemetry::Telemetry;
 /// use velocity_metrics::Telemetry;
 /// use velocity_metrics::backfill::{ReplayOptions, replay_with};
 ///
+/// // The telemetry holds the starting balance: the equity curve is rebuilt from it.
 /// let telemetry = Telemetry::builder().starting_balance(10_000.0).build();
 /// let mut show = |p: velocity_metrics::backfill::Progress| {
 ///     eprintln!("{}/{} rows", p.rows_done, p.rows_total);
 /// };
-/// let options = ReplayOptions::new()
-///     .progress(&mut show)
-///     .every_rows(250_000)
-///     .starting_balance(10_000.0);
+/// let options = ReplayOptions::new().progress(&mut show).every_rows(250_000);
 /// let report = replay_with("trading_logs.db".as_ref(), &telemetry, options)?;
 /// # drop(report);
 /// # Ok::<(), velocity_metrics::backfill::BackfillError>(())
@@ -35,6 +33,7 @@ pub struct ReplayOptions<'a> {
     pub(crate) progress: Option<&'a mut dyn FnMut(Progress)>,
     pub(crate) every_rows: u64,
     pub(crate) starting_balance: Option<f64>,
+    pub(crate) resume_balance: Option<f64>,
     pub(crate) busy_timeout: Duration,
     pub(crate) errors: bool,
     pub(crate) rewards: bool,
@@ -46,6 +45,7 @@ impl Default for ReplayOptions<'_> {
             progress: None,
             every_rows: 100_000,
             starting_balance: None,
+            resume_balance: None,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             errors: true,
             rewards: true,
@@ -59,6 +59,7 @@ impl fmt::Debug for ReplayOptions<'_> {
             .field("progress", &self.progress.is_some())
             .field("every_rows", &self.every_rows)
             .field("starting_balance", &self.starting_balance)
+            .field("resume_balance", &self.resume_balance)
             .field("busy_timeout", &self.busy_timeout)
             .field("errors", &self.errors)
             .field("rewards", &self.rewards)
@@ -67,8 +68,9 @@ impl fmt::Debug for ReplayOptions<'_> {
 }
 
 impl<'a> ReplayOptions<'a> {
-    /// Defaults: no progress callback, no equity curve, 5 s busy timeout,
-    /// errors and rewards read.
+    /// Defaults: no progress callback, 5 s busy timeout, errors and rewards
+    /// read; an equity curve exactly when the telemetry has a starting
+    /// balance.
     pub fn new() -> Self {
         Self::default()
     }
@@ -86,16 +88,46 @@ impl<'a> ReplayOptions<'a> {
         self
     }
 
-    /// Rebuilds an equity curve from closed P&L: after each trade, balance =
-    /// equity = `balance` + cumulative P&L, recorded at the trade's close
-    /// time. Ignored unless finite. Without it no equity is recorded. Build
-    /// the telemetry with the same
-    /// [`starting_balance`](crate::TelemetryBuilder::starting_balance) so
-    /// that it is the first equity peak (a first losing trade is then a
-    /// drawdown).
+    /// Asserts the starting balance. The telemetry holds it
+    /// ([`TelemetryBuilder::starting_balance`](crate::TelemetryBuilder::starting_balance),
+    /// the first equity peak), and a telemetry with one gets its equity
+    /// curve rebuilt from closed P&L without this option: after each
+    /// trade, balance = equity = starting balance + cumulative P&L, at the
+    /// trade's close time. Given here, it must equal the telemetry's, or the
+    /// replay refuses with [`BackfillError::StartingBalanceMismatch`] before
+    /// reading a row (a balance set here alone would lose the first peak:
+    /// a first losing trade would be no drawdown).
     pub fn starting_balance(mut self, balance: f64) -> Self {
-        self.starting_balance = balance.is_finite().then_some(balance);
+        self.starting_balance = Some(balance);
         self
+    }
+
+    /// For [`Follower::resume`](super::Follower::resume): the balance at the
+    /// watermark, where the rebuilt equity curve continues (default: the
+    /// telemetry's starting balance). Ignored unless finite, and unless the
+    /// telemetry has a starting balance (no equity curve otherwise).
+    pub fn resume_balance(mut self, balance: f64) -> Self {
+        self.resume_balance = balance.is_finite().then_some(balance);
+        self
+    }
+
+    /// The balance the rebuilt equity curve starts from: the telemetry's
+    /// starting balance, or none.
+    ///
+    /// # Errors
+    /// [`BackfillError::StartingBalanceMismatch`] when
+    /// [`starting_balance`](Self::starting_balance) says otherwise.
+    pub(crate) fn equity_start(&self, telemetry: &Telemetry) -> Result<Option<f64>, BackfillError> {
+        let configured = telemetry.config().starting_balance;
+        match self.starting_balance {
+            Some(asked) if Some(asked) != configured => {
+                Err(BackfillError::StartingBalanceMismatch {
+                    options: asked,
+                    telemetry: configured,
+                })
+            }
+            _ => Ok(configured),
+        }
     }
 
     /// How long to wait for a writer's lock before
@@ -153,18 +185,21 @@ pub fn replay(path: &Path, telemetry: &Telemetry) -> Result<ReplayReport, Backfi
     replay_with(path, telemetry, ReplayOptions::new())
 }
 
-/// [`replay`] with options: progress callback, equity curve from a starting
-/// balance, busy timeout, whether to read errors and rewards.
+/// [`replay`] with options: progress callback, busy timeout, whether to
+/// read errors and rewards. The equity curve is rebuilt from the
+/// telemetry's starting balance, if it has one.
 ///
 /// # Errors
-/// As [`replay`].
+/// As [`replay`], and [`BackfillError::StartingBalanceMismatch`] when the
+/// options' starting balance is not the telemetry's.
 pub fn replay_with(
     path: &Path,
     telemetry: &Telemetry,
     mut options: ReplayOptions<'_>,
 ) -> Result<ReplayReport, BackfillError> {
+    let balance = options.equity_start(telemetry)?;
     let db = Database::open(path, options.busy_timeout)?;
-    let mut applier = Applier::new(telemetry, options.starting_balance, options.errors);
+    let mut applier = Applier::new(telemetry, balance, options.errors);
     replay_into(&db, &mut applier, &mut options)
 }
 

@@ -34,7 +34,7 @@ metrics_table! {
     GROSS_PROFIT = "velocitytrader_gross_profit", Gauge, Currency, [], Trading, true, "Sum of winning trades' pnl.";
     GROSS_LOSS = "velocitytrader_gross_loss", Gauge, Currency, [], Trading, true, "Sum of losing trades' pnl as a positive magnitude.";
     PROFIT_FACTOR = "velocitytrader_profit_factor", Gauge, Ratio, [], Trading, true, "Gross profit / gross loss; +Inf with wins and no losses; no sample before the first decided trade.";
-    PAYOFF_RATIO = "velocitytrader_payoff_ratio", Gauge, Ratio, [], Trading, false, "Average win / average loss.";
+    PAYOFF_RATIO = "velocitytrader_payoff_ratio", Gauge, Ratio, [], Trading, false, "Average win / average loss; no sample without both a winning and a losing trade.";
     AVG_TRADE_PNL = "velocitytrader_avg_trade_pnl", Gauge, Currency, [], Trading, true, "Net P&L per closed trade (expectancy).";
     AVG_WIN = "velocitytrader_avg_win", Gauge, Currency, [], Trading, true, "Mean pnl of winning trades.";
     AVG_LOSS = "velocitytrader_avg_loss", Gauge, Currency, [], Trading, true, "Mean loss of losing trades as a positive magnitude.";
@@ -138,9 +138,9 @@ metrics_table! {
 
     // ── risk engine and circuit breakers ─────────────────────────────────────
     CIRCUIT_BREAKER_ACTIVE = "velocitytrader_circuit_breaker_active", Gauge, Boolean, [], RiskEngine, false, "Circuit breaker tripped (1) or armed (0), as the engine reports it; no sample until it does.";
-    CIRCUIT_BREAKER_TRIPS_TOTAL = "velocitytrader_circuit_breaker_trips_total", Counter, Count, ["reason"], RiskEngine, false, "Circuit-breaker trips by reason (daily_loss, drawdown, consecutive_losses, volatility, spread, vpin, manual, other); every reason at 0 from the first trip or reset on.";
+    CIRCUIT_BREAKER_TRIPS_TOTAL = "velocitytrader_circuit_breaker_trips_total", Counter, Count, ["reason"], RiskEngine, false, "Circuit-breaker trips by reason (daily_loss, drawdown, consecutive_losses, volatility, spread, vpin, manual, other); every reason at 0 from an engine's start.";
     TRADING_HALTED = "velocitytrader_trading_halted", Gauge, Boolean, [], RiskEngine, false, "Trading halted (1) or allowed (0), as the engine reports it.";
-    RISK_DECISION_TOTAL = "velocitytrader_risk_decision_total", Counter, Count, ["decision"], RiskEngine, false, "Risk-engine decisions by outcome (approve, reduce_size, reject, halt); every outcome at 0 from the first decision on.";
+    RISK_DECISION_TOTAL = "velocitytrader_risk_decision_total", Counter, Count, ["decision"], RiskEngine, false, "Risk-engine decisions by outcome (approve, reduce_size, reject, halt); every outcome at 0 from an engine's start.";
     RISK_DECISION_DURATION_SECONDS = "velocitytrader_risk_decision_duration_seconds", Histogram, Seconds, [], RiskEngine, false, "Time the risk engine took per decision (replaces the original risk_engine_latency_ms gauge).";
     RISK_BUDGET_USED = "velocitytrader_risk_budget_used", Gauge, Currency, [], RiskEngine, false, "Risk budget in use, as the engine reports it.";
     RISK_BUDGET = "velocitytrader_risk_budget", Gauge, Currency, [], RiskEngine, false, "Total risk budget, as the engine reports it (the original's risk_budget_total, renamed: a gauge does not end in _total).";
@@ -199,12 +199,14 @@ metrics_table! {
     PRIMARY_INSTANCE_RATIO = "velocitytrader_primary_instance_ratio", Gauge, Fraction, [], RunControl, false, "Share of decisions taken by the primary instances, as the engine reports it.";
     PROCESS_CPU_SECONDS = "velocitytrader_process_cpu_seconds", Gauge, Seconds, [], RunControl, false, "User plus system CPU time of the engine process; never falls within a process (use rate()); a gauge because the metrics facade would round a counter to whole seconds.";
     PROCESS_RESIDENT_MEMORY_BYTES = "velocitytrader_process_resident_memory_bytes", Gauge, Bytes, [], RunControl, false, "Resident memory of the engine process.";
+    RUN_SIMULATED_START_TIMESTAMP_SECONDS = "velocitytrader_run_simulated_start_timestamp_seconds", Gauge, Timestamp, [], RunControl, false, "Simulated time of a batch run's first checkpoint (the first date a backtest simulated); no sample outside batch runs.";
+    RUN_SIMULATED_END_TIMESTAMP_SECONDS = "velocitytrader_run_simulated_end_timestamp_seconds", Gauge, Timestamp, [], RunControl, false, "Simulated time of a batch run's latest checkpoint (the last date simulated so far); no sample outside batch runs.";
 
     // ── the library's own accounting ─────────────────────────────────────────
     LABEL_OVERFLOW_TOTAL = "velocitytrader_label_overflow_total", Counter, Count, ["label"], Meta, false, "Events whose agent or symbol exceeded the cardinality limit and were recorded under the value __overflow__.";
     PUBLISH_FAILURES_TOTAL = "velocitytrader_publish_failures_total", Counter, Count, ["stage"], Meta, false, "Publish steps that panicked and were skipped for that scrape (stage: trades, risk, system, hook); publishing goes on.";
-    REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order, limit_reached); nothing of them was recorded.";
-    PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Pushes to a Pushgateway that failed (batch mode; reason: config, connect, transfer, rejected).";
+    REJECTED_EVENTS_TOTAL = "velocitytrader_rejected_events_total", Counter, Count, ["reason"], Meta, false, "Events refused by a recorder (not_finite, negative, out_of_range, out_of_order, limit_reached, time_unit: a time in milliseconds or smaller units, in_future: a time too far ahead of the clock); nothing of them was recorded.";
+    PUSH_FAILURES_TOTAL = "velocitytrader_push_failures_total", Counter, Count, ["reason"], Meta, false, "Batch-mode pushes to a Pushgateway and imports into a store that failed (reason: config, connect, transfer, rejected, auth).";
     ENDPOINT_CONNECTIONS_DROPPED_TOTAL = "velocitytrader_endpoint_connections_dropped_total", Counter, Count, ["reason"], Meta, false, "Connections the built-in /metrics listener closed or refused (reason: evicted, to make room at the connection cap; refused, at the cap with every connection mid-request; timeout, no request in time or idle keep-alive; tls_handshake, a failed or timed-out TLS handshake; accept_failed, the system refused to accept, e.g. out of descriptors).";
     ENDPOINT_REQUESTS_REJECTED_TOTAL = "velocitytrader_endpoint_requests_rejected_total", Counter, Count, ["reason"], Meta, false, "Requests the built-in /metrics listener answered without serving them (reason: unauthorized, a missing or wrong basic-auth password; auth_busy, too many password checks queued; forbidden, a client outside the allow-list; scrape_timeout, the publish outlasted the scraper's timeout).";
     BUILD_INFO = "velocitytrader_build_info", Gauge, Boolean, ["version", "engine_version"], Meta, false, "Always 1; version is the velocity_metrics release, engine_version the engine's build when it gives one (empty otherwise).";

@@ -346,29 +346,40 @@ impl ExporterBuilder {
     }
 
     /// Starts a batch run for a backtest: an embedded exporter whose state
-    /// is pushed to a Prometheus Pushgateway — periodically if the target
-    /// says so, and once more when the run finishes or is dropped. See
+    /// goes to a Prometheus Pushgateway ([`PushTarget`](super::PushTarget):
+    /// periodically if it says so, and once more when the run finishes or
+    /// is dropped), to `VictoriaMetrics` at simulated times
+    /// ([`ImportTarget`](super::ImportTarget), one sample set per
+    /// [`checkpoint`](super::BatchRun::checkpoint)), or both
+    /// ([`PushTarget::and_import`](super::PushTarget::and_import)). See
     /// [`BatchRun`](super::BatchRun).
     ///
     /// # Errors
     /// [`ExporterError`] as for [`build_embedded`](Self::build_embedded);
-    /// [`ExporterError::LabelClash`] when a grouping label of the target is
-    /// also a global or constant label (the Pushgateway would refuse every
-    /// push).
+    /// [`ExporterError::LabelClash`] when a grouping label of the push
+    /// target is also a global or constant label (the Pushgateway would
+    /// rewrite it on every push).
     #[cfg(feature = "push")]
     #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
-    pub fn build_push(self, target: super::PushTarget) -> Result<super::BatchRun, ExporterError> {
+    pub fn build_push(
+        self,
+        targets: impl Into<super::BatchTargets>,
+    ) -> Result<super::BatchRun, ExporterError> {
+        let targets = targets.into();
         let telemetry_labels = self.telemetry.current_config().constant_labels.clone();
-        if let Some((name, _)) = target.grouping_labels().iter().find(|(name, _)| {
-            self.global_labels
-                .iter()
-                .chain(&telemetry_labels)
-                .any(|(n, _)| n == name)
-        }) {
+        let mut labels = self.global_labels.iter().chain(&telemetry_labels);
+        let grouping = targets
+            .push_target()
+            .map_or(&[][..], super::PushTarget::grouping_labels);
+        if let Some((name, _)) = grouping
+            .iter()
+            .find(|(name, _)| labels.clone().any(|(n, _)| n == name))
+        {
             return Err(ExporterError::LabelClash { name: name.clone() });
         }
+        let has_mode = labels.any(|(n, _)| n == "mode");
         let exporter = self.build_embedded()?;
-        Ok(super::BatchRun::start(exporter, target))
+        super::BatchRun::start(exporter, targets, has_mode)
     }
 
     /// Starts the process-wide endpoint: it serves and publishes for the

@@ -59,8 +59,20 @@ pub enum ExporterError {
         labels: Vec<(String, String)>,
     },
     /// `install` was called before in this process.
-    #[error("the process-wide exporter was installed already, at {at}")]
+    #[error(
+        "the process-wide exporter was installed already, at {at}; use the exporter that install() returned, or ExporterBuilder::build() for another endpoint"
+    )]
     AlreadyInstalled {
+        /// Where the first `install` was called.
+        at: &'static Location<'static>,
+    },
+    /// `install` was called after the process-wide exporter was shut down:
+    /// it cannot be restarted (its recorder stays the process's `metrics`
+    /// recorder, which is set once per process).
+    #[error(
+        "the process-wide exporter installed at {at} was shut down, and a process-wide endpoint cannot be restarted (the metrics recorder is set once per process); use ExporterBuilder::build() for an endpoint you can stop and start again"
+    )]
+    InstalledShutDown {
         /// Where the first `install` was called.
         at: &'static Location<'static>,
     },

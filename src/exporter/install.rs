@@ -19,8 +19,11 @@ pub(crate) fn install(
 ) -> Result<&'static Exporter, ExporterError> {
     let mut state = global::lock_state();
     if let Some(existing) = INSTALLED.get() {
-        return Err(ExporterError::AlreadyInstalled {
-            at: existing.installed_at.unwrap_or(caller),
+        let at = existing.installed_at.unwrap_or(caller);
+        return Err(if existing.is_running() {
+            ExporterError::AlreadyInstalled { at }
+        } else {
+            ExporterError::InstalledShutDown { at }
         });
     }
     let shape = builder.shape();

@@ -106,7 +106,30 @@ string_enum!(
     Low => "LOW",
 );
 
+impl Timeframe {
+    /// Every `timeframe` label value, in the order of [`Timeframe::ALL`].
+    pub const LABELS: &'static [&'static str] = &[
+        Timeframe::M1.as_str(),
+        Timeframe::M5.as_str(),
+        Timeframe::M15.as_str(),
+        Timeframe::M30.as_str(),
+        Timeframe::H1.as_str(),
+        Timeframe::H4.as_str(),
+        Timeframe::D1.as_str(),
+        Timeframe::W1.as_str(),
+        Timeframe::MN1.as_str(),
+    ];
+}
+
 impl Severity {
+    /// Every `severity` label value, in the order of [`Severity::ALL`].
+    pub const LABELS: &'static [&'static str] = &[
+        Severity::Critical.label(),
+        Severity::High.label(),
+        Severity::Medium.label(),
+        Severity::Low.label(),
+    ];
+
     /// The `severity` label value (lower case, Prometheus style).
     #[must_use]
     pub const fn label(self) -> &'static str {
@@ -122,6 +145,14 @@ impl Severity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_lists_follow_all() {
+        let timeframes: Vec<&str> = Timeframe::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(timeframes, Timeframe::LABELS);
+        let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.label()).collect();
+        assert_eq!(severities, Severity::LABELS);
+    }
 
     #[test]
     fn parse_is_case_insensitive_with_aliases() {

@@ -24,6 +24,9 @@ macro_rules! label_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
+            /// Every label value, in declaration order (`ALL` as strings).
+            pub const LABELS: &'static [&'static str] = &[$($text),+];
+
             /// The label value exported to Prometheus (lower case).
             #[must_use]
             pub const fn as_str(self) -> &'static str {
@@ -140,6 +143,8 @@ mod tests {
 
     #[test]
     fn labels_are_lower_case_and_parse_back_in_any_case() {
+        let reasons: Vec<&str> = BreakerReason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(reasons, BreakerReason::LABELS);
         for reason in BreakerReason::ALL {
             assert_eq!(reason.as_str(), reason.as_str().to_lowercase());
             let upper = reason.as_str().to_uppercase();

@@ -41,6 +41,14 @@ impl Regime {
         Regime::Overdamped,
     ];
 
+    /// Every `regime` label value, in code order (`ALL` as strings).
+    pub const LABELS: [&'static str; 4] = [
+        Regime::Chaotic.as_str(),
+        Regime::Underdamped.as_str(),
+        Regime::CriticallyDamped.as_str(),
+        Regime::Overdamped.as_str(),
+    ];
+
     /// The code exported by `velocitytrader_regime_current` (1..=4).
     #[must_use]
     pub const fn code(self) -> u8 {

@@ -4,6 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::event_time::{DEFAULT_FUTURE_TOLERANCE, check_time};
 use super::{Agent, Regime, Side, Symbol, Timeframe};
 use crate::error::{RecordError, amount, finite, in_range, non_negative};
 
@@ -19,8 +20,11 @@ pub(crate) fn unix_now_secs() -> f64 {
 /// Plain data: build it with a struct literal or [`Trade::closed`] and the
 /// `with_*` helpers. [`Trade::validate`] (called by every recorder) rejects
 /// NaN/±Inf P&L or a P&L beyond ±[`MAX_ABS_AMOUNT`](crate::error::MAX_ABS_AMOUNT), negative or non-finite
-/// durations and confidences outside 0..=1, so an invalid trade never reaches
-/// a statistic.
+/// durations, confidences outside 0..=1 and close times that are not
+/// seconds since the Unix epoch (negative, in milliseconds by mistake, or
+/// further ahead of the clock than the telemetry's
+/// [`future_tolerance`](crate::TelemetryConfig::future_tolerance)), so an
+/// invalid trade never reaches a statistic.
 ///
 /// ```
 /// use velocity_metrics::{Agent, Regime, Symbol, Timeframe, Trade};
@@ -51,7 +55,10 @@ pub struct Trade {
     pub duration_secs: Option<f64>,
     /// Signal confidence at entry, a probability in 0..=1, when known.
     pub confidence: Option<f64>,
-    /// Close time, Unix epoch seconds.
+    /// Close time in seconds since the Unix epoch (UTC): any time since 1970
+    /// (backtests record past dates), at most the telemetry's
+    /// [`future_tolerance`](crate::TelemetryConfig::future_tolerance) ahead
+    /// of the wall clock. Not milliseconds.
     pub closed_at: f64,
 }
 
@@ -101,24 +108,49 @@ impl Trade {
         self
     }
 
-    /// Sets the close time (Unix epoch seconds).
+    /// Sets the close time (seconds since the Unix epoch, see
+    /// [`closed_at`](Self::closed_at)).
     #[must_use]
     pub fn with_closed_at(mut self, closed_at: f64) -> Self {
         self.closed_at = closed_at;
         self
     }
 
-    /// Checks every numeric field.
+    /// Checks every numeric field, the close time against the wall clock
+    /// and [`DEFAULT_FUTURE_TOLERANCE`] (a telemetry checks it against its
+    /// own [`future_tolerance`](crate::TelemetryConfig::future_tolerance)).
     ///
     /// # Errors
-    /// [`RecordError`] naming the first invalid field.
+    /// [`RecordError`] naming the first invalid field; a close time in
+    /// milliseconds is [`RecordError::TimeUnit`] ("looks like
+    /// milliseconds"), one too far ahead [`RecordError::InFuture`].
+    ///
+    /// ```
+    /// use velocity_metrics::{Agent, RecordError, Symbol, Timeframe, Trade};
+    /// let trade = Trade::closed(Agent::SNIPER, Symbol::new("EURUSD+")?, Timeframe::M5, 1.0);
+    /// let in_ms = trade.with_closed_at(trade.closed_at * 1000.0);
+    /// assert!(matches!(in_ms.validate(), Err(RecordError::TimeUnit { unit: "milliseconds", .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn validate(&self) -> Result<(), RecordError> {
+        self.validate_values()?;
+        check_time(
+            "closed_at",
+            self.closed_at,
+            unix_now_secs(),
+            DEFAULT_FUTURE_TOLERANCE.as_secs_f64(),
+        )?;
+        Ok(())
+    }
+
+    /// Checks every field but the close time (which a telemetry checks
+    /// against its own clock and tolerance).
+    pub(crate) fn validate_values(&self) -> Result<(), RecordError> {
         finite("pnl", self.pnl)?;
         amount("pnl", self.pnl)?;
         if let Some(duration) = self.duration_secs {
             non_negative("duration_secs", duration)?;
         }
-        finite("closed_at", self.closed_at)?;
         if let Some(confidence) = self.confidence {
             in_range("confidence", confidence, 0.0, 1.0)?;
         }

@@ -98,11 +98,19 @@ pub(crate) const TIMEFRAME: DimensionDefs = DimensionDefs {
     avg_confidence: None,
 };
 
-/// Handles of one label value, registered when it has its first trade.
+/// Handles of one label value: its three counters, registered at 0 when
+/// the value is first seen (at start for the closed sets of an engine), and
+/// its gauges, registered with its first trade (a value without trades has
+/// no P&L or win rate to show).
 pub(crate) struct DimensionHandles {
     trades: Counter,
     wins: Counter,
     losses: Counter,
+    gauges: Option<DimensionGauges>,
+}
+
+/// The gauges of one label value.
+struct DimensionGauges {
     win_rate: LazyGauge,
     pnl: Gauge,
     gross_profit: Gauge,
@@ -110,13 +118,10 @@ pub(crate) struct DimensionHandles {
     avg_confidence: Option<LazyGauge>,
 }
 
-impl DimensionHandles {
-    pub(crate) fn new(sink: &Sink, defs: &DimensionDefs, label: &str) -> Self {
+impl DimensionGauges {
+    fn new(sink: &Sink, defs: &DimensionDefs, label: &str) -> Self {
         let l = [label];
         Self {
-            trades: sink.counter(&defs.trades, &l),
-            wins: sink.counter(&defs.wins, &l),
-            losses: sink.counter(&defs.losses, &l),
             win_rate: LazyGauge::new(sink, &defs.win_rate, &l),
             pnl: sink.gauge(&defs.pnl, &l),
             gross_profit: sink.gauge(&defs.gross_profit, &l),
@@ -127,23 +132,55 @@ impl DimensionHandles {
                 .map(|d| LazyGauge::new(sink, d, &l)),
         }
     }
+}
 
-    pub(crate) fn publish(&self, sink: &Sink, stats: &DimensionStats) {
+impl DimensionHandles {
+    /// The counters of `label`, at 0.
+    pub(crate) fn new(sink: &Sink, defs: &DimensionDefs, label: &str) -> Self {
+        let l = [label];
+        Self {
+            trades: sink.counter(&defs.trades, &l),
+            wins: sink.counter(&defs.wins, &l),
+            losses: sink.counter(&defs.losses, &l),
+            gauges: None,
+        }
+    }
+
+    fn publish(&mut self, sink: &Sink, defs: &DimensionDefs, label: &str, stats: &DimensionStats) {
         self.trades.absolute(stats.trades);
         self.wins.absolute(stats.wins);
         self.losses.absolute(stats.losses);
-        self.win_rate.set(sink, stats.win_rate_percent());
-        self.pnl.set(stats.net_pnl);
-        self.gross_profit.set(stats.gross_profit);
-        self.gross_loss.set(stats.gross_loss);
-        if let Some(gauge) = &self.avg_confidence {
+        if stats.trades == 0 {
+            return;
+        }
+        let gauges = self
+            .gauges
+            .get_or_insert_with(|| DimensionGauges::new(sink, defs, label));
+        gauges.win_rate.set(sink, stats.win_rate_percent());
+        gauges.pnl.set(stats.net_pnl);
+        gauges.gross_profit.set(stats.gross_profit);
+        gauges.gross_loss.set(stats.gross_loss);
+        if let Some(gauge) = &gauges.avg_confidence {
             gauge.set(sink, stats.avg_confidence());
         }
     }
 }
 
-/// Publishes a slice of per-label stats, registering handles for label values
-/// that have trades.
+/// Counters at 0 for every value of a closed set (regimes, timeframes), for
+/// an engine telemetry: `increase()` then sees each value's first trade.
+pub(crate) fn register_all(
+    sink: &Sink,
+    defs: &DimensionDefs,
+    labels: &[&str],
+) -> Vec<Option<DimensionHandles>> {
+    labels
+        .iter()
+        .map(|label| Some(DimensionHandles::new(sink, defs, label)))
+        .collect()
+}
+
+/// Publishes a slice of per-label stats: values registered up front, and
+/// values with trades (registered then).
 pub(crate) fn publish_dimension<'a>(
     sink: &Sink,
     defs: &DimensionDefs,
@@ -155,11 +192,12 @@ pub(crate) fn publish_dimension<'a>(
         handles.resize_with(stats.len(), || None);
     }
     for (index, stats) in stats.iter().enumerate() {
-        if stats.trades == 0 {
+        let slot = &mut handles[index];
+        if slot.is_none() && stats.trades == 0 {
             continue;
         }
-        handles[index]
-            .get_or_insert_with(|| DimensionHandles::new(sink, defs, label_of(index)))
-            .publish(sink, stats);
+        let label = label_of(index);
+        slot.get_or_insert_with(|| DimensionHandles::new(sink, defs, label))
+            .publish(sink, defs, label, stats);
     }
 }

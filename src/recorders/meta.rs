@@ -13,20 +13,14 @@ use crate::telemetry::{LazyCounter, Sink, Stage};
     allow(dead_code, reason = "push series: batch mode only")
 )]
 pub(crate) struct MetaHandles {
-    not_finite: Counter,
-    negative: Counter,
-    out_of_range: Counter,
-    out_of_order: Counter,
-    limit_reached: Counter,
+    /// One counter per [`RecordError::REASONS`] entry.
+    rejected: [Counter; RecordError::REASONS.len()],
     agent_overflow: Counter,
     symbol_overflow: Counter,
     publish_failures: [Counter; Stage::ALL.len()],
-    push_failures: [LazyCounter; PUSH_FAILURE_REASONS.len()],
+    push_failures: [LazyCounter; cat::PUSH_FAILURE_REASONS.len()],
     sink: Sink,
 }
-
-/// The `reason` values of `velocitytrader_push_failures_total`.
-const PUSH_FAILURE_REASONS: [&str; 4] = ["config", "connect", "transfer", "rejected"];
 
 impl MetaHandles {
     pub(crate) fn new(sink: &Sink, engine_version: Option<&str>) -> Self {
@@ -35,33 +29,28 @@ impl MetaHandles {
             &[env!("CARGO_PKG_VERSION"), engine_version.unwrap_or("")],
         )
         .set(1.0);
-        let rejected = |reason| sink.counter(&cat::REJECTED_EVENTS_TOTAL, &[reason]);
         let overflow = |label| sink.counter(&cat::LABEL_OVERFLOW_TOTAL, &[label]);
         Self {
-            not_finite: rejected("not_finite"),
-            negative: rejected("negative"),
-            out_of_range: rejected("out_of_range"),
-            out_of_order: rejected("out_of_order"),
-            limit_reached: rejected("limit_reached"),
+            rejected: std::array::from_fn(|i| {
+                sink.counter(&cat::REJECTED_EVENTS_TOTAL, &[RecordError::REASONS[i]])
+            }),
             agent_overflow: overflow("agent"),
             symbol_overflow: overflow("symbol"),
             publish_failures: Stage::ALL
                 .map(|stage| sink.counter(&cat::PUBLISH_FAILURES_TOTAL, &[stage.label()])),
-            push_failures: PUSH_FAILURE_REASONS
-                .map(|reason| LazyCounter::new(sink, &cat::PUSH_FAILURES_TOTAL, &[reason])),
+            push_failures: std::array::from_fn(|i| {
+                LazyCounter::new(
+                    sink,
+                    &cat::PUSH_FAILURES_TOTAL,
+                    &[cat::PUSH_FAILURE_REASONS[i]],
+                )
+            }),
             sink: sink.clone(),
         }
     }
 
     pub(crate) fn count_rejection(&self, error: &RecordError) {
-        match error {
-            RecordError::NotFinite { .. } => &self.not_finite,
-            RecordError::Negative { .. } => &self.negative,
-            RecordError::OutOfRange { .. } => &self.out_of_range,
-            RecordError::OutOfOrder { .. } => &self.out_of_order,
-            RecordError::LimitReached { .. } => &self.limit_reached,
-        }
-        .increment(1);
+        self.rejected[error.reason_index()].increment(1);
     }
 
     pub(crate) fn count_publish_failure(&self, stage: Stage) {
@@ -80,7 +69,7 @@ impl MetaHandles {
 
     #[cfg_attr(not(feature = "push"), allow(dead_code, reason = "batch mode only"))]
     pub(crate) fn count_push_failure(&self, reason: &str) {
-        if let Some(i) = PUSH_FAILURE_REASONS.iter().position(|r| *r == reason) {
+        if let Some(i) = cat::PUSH_FAILURE_REASONS.iter().position(|r| *r == reason) {
             self.push_failures[i].increment(&self.sink, 1);
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::PublishState;
 pub(crate) use super::equity_state::EquityState;
 use crate::catalogue as cat;
-use crate::error::{RecordError, amount, finite, non_negative};
+use crate::error::{RecordError, amount, non_negative};
 use crate::model::unix_now_secs;
 use crate::stats::{
     DrawdownTracker, PeriodReturns, ReturnStats, ReturnWindow, ratios, tail_risk_of_sorted,
@@ -95,7 +95,10 @@ impl Telemetry {
             .map_err(|e| self.reject(e))
     }
 
-    /// Records an account snapshot at `at` (Unix seconds): balance, equity,
+    /// Records an account snapshot at `at` (seconds since the Unix epoch,
+    /// any past time or up to
+    /// [`future_tolerance`](TelemetryConfig::future_tolerance) ahead):
+    /// balance, equity,
     /// drawdown from the running peak, and — whenever a return period ends —
     /// one period return for Sharpe, Sortino, Calmar and VaR.
     ///
@@ -111,12 +114,16 @@ impl Telemetry {
     /// # Errors
     /// [`RecordError::NotFinite`] / [`RecordError::OutOfRange`] for NaN, ±Inf
     /// or amounts beyond ±[`MAX_ABS_AMOUNT`](crate::error::MAX_ABS_AMOUNT),
-    /// and [`RecordError::OutOfOrder`] for a sample older than the previous
+    /// a time refused as [`Trade::closed_at`](crate::Trade::closed_at) is
+    /// (negative, milliseconds, too far ahead), and [`RecordError::OutOfOrder`] for a sample older than the previous
     /// one by more than the tolerance; the sample is then ignored and the
     /// refusal counted.
     pub fn record_equity(&self, balance: f64, equity: f64, at: f64) -> Result<(), RecordError> {
         self.check_equity(balance, equity)?;
-        finite("at", at).map_err(|e| self.reject(e))?;
+        self.inner
+            .clock
+            .admit("at", at)
+            .map_err(|e| self.reject(e))?;
         let state = &self.inner.equity;
         state
             .admit(at)
@@ -258,7 +265,7 @@ impl EquityBook {
 /// expected shortfall and writes every risk series outside the lock.
 pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     let h = &mut state.risk;
-    let today = inner.config.trading_day(unix_now_secs());
+    let today = inner.config.trading_day(inner.clock.publish_now());
     let (values, daily_drawdown) = {
         let book = inner.equity.settled();
         let daily_drawdown = book.daily_drawdown_percent(today);
@@ -291,9 +298,18 @@ pub(crate) fn publish_risk(inner: &Inner, state: &mut PublishState) {
     h.sortino.set(sink, values.sortino);
     h.calmar.set(sink, values.calmar);
     h.recovery.set(sink, values.recovery_factor);
-    h.var.set(sink, tail.map(|(var, _)| -var * 100.0));
-    h.shortfall
-        .set(sink, tail.map(|(_, shortfall)| -shortfall * 100.0));
+    h.var
+        .set(sink, tail.map(|(var, _)| positive_loss_percent(var)));
+    h.shortfall.set(
+        sink,
+        tail.map(|(_, shortfall)| positive_loss_percent(shortfall)),
+    );
     h.periods.absolute(values.periods);
     h.skipped.absolute(values.skipped);
+}
+
+/// A return as a positive percent loss; a zero return is a loss of 0, never
+/// `-0`.
+fn positive_loss_percent(r: f64) -> f64 {
+    0.0 - r * 100.0
 }

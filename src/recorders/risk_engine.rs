@@ -42,9 +42,12 @@ fn pair(used: f64, budget: f64) -> u128 {
 }
 
 impl RiskEngineHandles {
-    pub(crate) fn new(sink: &Sink) -> Self {
+    /// An engine ([`Role::Engine`]) registers every breaker reason and every
+    /// decision at 0 now, so `increase()` sees the first trip and the first
+    /// decision of each kind.
+    pub(crate) fn new(sink: &Sink, role: Role) -> Self {
         let gauge = |def| LazyGauge::new(sink, def, &[]);
-        Self {
+        let handles = Self {
             sink: sink.clone(),
             breaker_active: gauge(&cat::CIRCUIT_BREAKER_ACTIVE),
             trips: std::array::from_fn(|i| {
@@ -69,12 +72,26 @@ impl RiskEngineHandles {
             max_position_size: gauge(&cat::MAX_POSITION_SIZE),
             consecutive_losses_limit: gauge(&cat::CONSECUTIVE_LOSSES_LIMIT),
             position_count: gauge(&cat::POSITION_COUNT),
+        };
+        if role == Role::Engine {
+            handles.register_trips();
+            handles.register_decisions();
         }
+        handles
     }
 
     fn register_trips(&self) {
         for counter in &self.trips {
             counter.register(&self.sink);
+        }
+    }
+
+    fn register_decisions(&self) {
+        if !self.decisions_registered.load(Ordering::Relaxed) {
+            for counter in &self.decisions {
+                counter.register(&self.sink);
+            }
+            self.decisions_registered.store(true, Ordering::Relaxed);
         }
     }
 
@@ -164,9 +181,9 @@ fn flag(on: bool) -> f64 {
 
 impl Telemetry {
     /// Counts one circuit-breaker trip for `reason` and shows the breaker as
-    /// tripped (`velocitytrader_circuit_breaker_active` 1). The first trip
-    /// (or [`reset_circuit_breaker`](Self::reset_circuit_breaker)) registers
-    /// every reason at 0, so `increase()` sees later trips of any reason.
+    /// tripped (`velocitytrader_circuit_breaker_active` 1). An engine
+    /// telemetry has every reason at 0 from its start, so `increase()` sees
+    /// the first trip of any reason.
     pub fn trip_circuit_breaker(&self, reason: BreakerReason) {
         let h = &self.inner.risk_engine;
         h.register_trips();
@@ -175,8 +192,8 @@ impl Telemetry {
     }
 
     /// Shows the circuit breaker as armed (`…_circuit_breaker_active` 0).
-    /// Call it at start-up: the trip counters then exist at 0 before the
-    /// first trip.
+    /// Call it at start-up, so the breaker's state is known from the first
+    /// scrape.
     pub fn reset_circuit_breaker(&self) {
         let h = &self.inner.risk_engine;
         h.register_trips();
@@ -190,16 +207,11 @@ impl Telemetry {
     }
 
     /// Counts one risk-engine decision and records how long it took
-    /// (histogram in seconds). The first decision registers every outcome
-    /// at 0.
+    /// (histogram in seconds). An engine telemetry has every outcome at 0
+    /// from its start.
     pub fn record_risk_decision(&self, decision: RiskDecision, latency: Duration) {
         let h = &self.inner.risk_engine;
-        if !h.decisions_registered.load(Ordering::Relaxed) {
-            for counter in &h.decisions {
-                counter.register(&h.sink);
-            }
-            h.decisions_registered.store(true, Ordering::Relaxed);
-        }
+        h.register_decisions();
         h.decisions[decision.index()].increment(&h.sink, 1);
         h.decision_duration.record(&h.sink, latency.as_secs_f64());
     }

@@ -10,7 +10,7 @@ use metrics::{Counter, Gauge};
 use crate::catalogue as cat;
 use crate::error::{RecordError, in_range};
 use crate::model::{Agent, RunInfo};
-use crate::telemetry::{IndexedHandles, LazyGauge, Role, Sink, Telemetry, lock};
+use crate::telemetry::{AtomicOptionF64, IndexedHandles, LazyGauge, Role, Sink, Telemetry, lock};
 
 /// Most runs one telemetry remembers in `velocitytrader_run_info` (each is a
 /// series: the current one at 1, earlier ones at 0).
@@ -36,6 +36,10 @@ pub(crate) struct RunControlHandles {
     switches: IndexedHandles<Counter>,
     cpu_seconds: LazyGauge,
     resident_memory: LazyGauge,
+    simulated_start: LazyGauge,
+    simulated_end: LazyGauge,
+    /// The first checkpoint's simulated time, once there is one.
+    simulated_start_at: AtomicOptionF64,
 }
 
 impl RunControlHandles {
@@ -52,7 +56,21 @@ impl RunControlHandles {
             switches: IndexedHandles::with_capacity(agent_slots),
             cpu_seconds: gauge(&cat::PROCESS_CPU_SECONDS),
             resident_memory: gauge(&cat::PROCESS_RESIDENT_MEMORY_BYTES),
+            simulated_start: gauge(&cat::RUN_SIMULATED_START_TIMESTAMP_SECONDS),
+            simulated_end: gauge(&cat::RUN_SIMULATED_END_TIMESTAMP_SECONDS),
+            simulated_start_at: AtomicOptionF64::none(),
         }
+    }
+
+    /// A batch run reached simulated time `at` (its checkpoints only move
+    /// forward): the first sets the start, every one the end.
+    #[cfg_attr(not(feature = "push"), allow(dead_code, reason = "batch mode only"))]
+    pub(crate) fn reach_simulated_time(&self, at: f64) {
+        if self.simulated_start_at.get().is_none() {
+            self.simulated_start_at.set(Some(at));
+            self.simulated_start.set(&self.sink, Some(at));
+        }
+        self.simulated_end.set(&self.sink, Some(at));
     }
 
     /// Writes the current run's duration and, for an engine (feature

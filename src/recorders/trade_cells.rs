@@ -165,12 +165,17 @@ impl DayCell {
     #[allow(clippy::cast_sign_loss, reason = "i64 bits stored in a u64 word")]
     fn start(&self, day: i64, pnl: f64) {
         self.day.set(day as u64);
-        self.pnl.set(pnl);
+        // `+ 0.0` turns a breakeven's -0.0 into 0: never "-0" on a scrape.
+        self.pnl.set(pnl + 0.0);
     }
 }
 
-/// Adds `pnl` to the cell of `day`, keeping the two latest days seen (so a
-/// trade stamped just past midnight by a fast clock does not erase today).
+/// Adds `pnl` to the cell of `day`, keeping the two latest days seen. Trade
+/// times are at most one day ahead of the clock
+/// ([`MAX_FUTURE_TOLERANCE`](crate::model::MAX_FUTURE_TOLERANCE)), so the
+/// latest day seen is at most tomorrow and today's cell is never the one
+/// replaced: today stays exact for any order of days the checks allow
+/// (past days — a backtest's, a late trade's — never evict a later one).
 pub(super) fn add_daily(days: &[DayCell; 2], day: i64, pnl: f64) {
     if let Some(cell) = days.iter().find(|c| c.day() == day) {
         cell.pnl.add(pnl);

@@ -11,7 +11,7 @@ use crate::catalogue as cat;
 use crate::error::RecordError;
 use crate::model::{Regime, Timeframe, Trade};
 use crate::stats::{Streaks, TradeStats};
-use crate::telemetry::{Inner, LazyGauge, Sink, Telemetry, count_f64};
+use crate::telemetry::{Inner, LazyGauge, Role, Sink, Telemetry, count_f64};
 
 impl Telemetry {
     /// Records one closed trade in the global statistics and in the
@@ -21,14 +21,25 @@ impl Telemetry {
     /// Safe to call from any number of threads: every statistic is exact in
     /// the order in which the calls take effect, streaks included.
     ///
+    /// `closed_at` is seconds since the Unix epoch: any past time (a
+    /// backtest's), or up to
+    /// [`future_tolerance`](crate::TelemetryConfig::future_tolerance) ahead
+    /// of the wall clock.
+    ///
     /// # Errors
     /// [`RecordError`] when [`Trade::validate`] fails (NaN/±Inf or
-    /// out-of-bound P&L, negative duration, confidence outside 0..=1). The
-    /// trade is then not recorded at all, and the refusal is counted in
+    /// out-of-bound P&L, negative duration, confidence outside 0..=1, a
+    /// close time that is negative, in milliseconds by mistake
+    /// ([`RecordError::TimeUnit`]) or too far ahead
+    /// ([`RecordError::InFuture`])). The trade is then not recorded at all,
+    /// and the refusal is counted in
     /// `velocitytrader_rejected_events_total{reason}`.
     pub fn record_trade(&self, trade: &Trade) -> Result<(), RecordError> {
-        trade.validate().map_err(|e| self.reject(e))?;
         let inner = &*self.inner;
+        trade
+            .validate_values()
+            .and_then(|()| inner.clock.admit("closed_at", trade.closed_at))
+            .map_err(|e| self.reject(e))?;
         let slots = TradeSlots {
             agent: inner.agents.resolve(trade.agent.value()).index,
             symbol: inner.symbols.resolve(trade.symbol.value()).index,
@@ -67,11 +78,23 @@ pub(crate) struct TradeHandles {
     regimes: Vec<Option<DimensionHandles>>,
     timeframes: Vec<Option<DimensionHandles>>,
     agent_regimes: Vec<[Option<OutcomeCounters>; 4]>,
+    /// Whether an agent's first trade registers its four regimes at 0.
+    all_regimes_per_agent: bool,
     scratch: TradeTotals,
 }
 
 impl TradeHandles {
-    pub(crate) fn new(sink: &Sink) -> Self {
+    /// An engine ([`Role::Engine`]) registers the regime and timeframe
+    /// breakdown counters of every value at 0 now.
+    pub(crate) fn new(sink: &Sink, role: Role) -> Self {
+        let engine = role == Role::Engine;
+        let closed = |defs, labels: &[&str]| {
+            if engine {
+                breakdown::register_all(sink, defs, labels)
+            } else {
+                Vec::new()
+            }
+        };
         Self {
             trades: sink.counter(&cat::TRADES_TOTAL, &[]),
             wins: sink.counter(&cat::TRADES_WINNING_TOTAL, &[]),
@@ -96,9 +119,10 @@ impl TradeHandles {
             losses_now: sink.gauge(&cat::CONSECUTIVE_LOSSES, &[]),
             agents: Vec::new(),
             symbols: Vec::new(),
-            regimes: Vec::new(),
-            timeframes: Vec::new(),
+            regimes: closed(&breakdown::REGIME, &Regime::LABELS),
+            timeframes: closed(&breakdown::TIMEFRAME, Timeframe::LABELS),
             agent_regimes: Vec::new(),
+            all_regimes_per_agent: engine,
             scratch: TradeTotals::default(),
         }
     }
@@ -138,7 +162,7 @@ impl TradeHandles {
 /// series.
 pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
     let handles = &mut state.trading;
-    let today = inner.config.trading_day(crate::model::unix_now_secs());
+    let today = inner.config.trading_day(inner.clock.publish_now());
     let streaks = inner.trades.snapshot(&mut handles.scratch, today);
     let sink = &inner.sink;
     let book = &handles.scratch;
@@ -171,9 +195,13 @@ pub(crate) fn publish_trades(inner: &Inner, state: &mut PublishState) {
         &book.timeframes,
         |i| Timeframe::ALL[i].as_str(),
     );
-    publish_agent_regimes(sink, &mut handles.agent_regimes, &book.agent_regimes, |i| {
-        inner.agents.label(i)
-    });
+    publish_agent_regimes(
+        sink,
+        &mut handles.agent_regimes,
+        &book.agent_regimes,
+        handles.all_regimes_per_agent.then_some(&book.agents[..]),
+        |i| inner.agents.label(i),
+    );
     publish_daily_pnl(
         inner,
         &state.risk_engine,

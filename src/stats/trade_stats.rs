@@ -214,17 +214,15 @@ impl TradeStats {
         }
     }
 
-    /// Payoff ratio `avg_win / avg_loss` (both as magnitudes). `+∞` with wins
-    /// but no losses, `0.0` with losses but no wins (same convention as
-    /// [`profit_factor`](Self::profit_factor)), `None` with neither.
+    /// Payoff ratio `avg_win / avg_loss` (both as magnitudes). `None`
+    /// unless there are both wins and losses: without wins the average win
+    /// is undefined (not 0), without losses the average loss is, and a
+    /// ratio of an undefined value is undefined. (Unlike
+    /// [`profit_factor`](Self::profit_factor), whose sums are 0, not
+    /// undefined, with no trade on one side.)
     #[must_use]
     pub fn payoff_ratio(&self) -> Option<f64> {
-        match (self.avg_win(), self.avg_loss()) {
-            (None, None) => None,
-            (Some(_), None) => Some(f64::INFINITY),
-            (None, Some(_)) => Some(0.0),
-            (Some(w), Some(l)) => Some(w / l),
-        }
+        Some(self.avg_win()? / self.avg_loss()?)
     }
 
     /// Expectancy in currency per trade: `net_pnl / trades` (breakevens
@@ -377,7 +375,11 @@ mod tests {
     fn all_winning() {
         let t = of(&[1.0, 2.0, 3.0]);
         let inf = Some(f64::INFINITY);
-        assert_eq!(ratios(&t), [Some(1.0), inf, inf]);
+        assert_eq!(
+            ratios(&t),
+            [Some(1.0), inf, None],
+            "no loss: payoff undefined"
+        );
         assert_eq!(extremes(&t), [Some(2.0), None, Some(3.0), None]);
         assert_eq!(streaks(&t), [3, 0, 3, 0]);
     }
@@ -385,7 +387,11 @@ mod tests {
     #[test]
     fn all_losing() {
         let t = of(&[-1.0, -4.0, -1.0]);
-        assert_eq!(ratios(&t), [Some(0.0), Some(0.0), Some(0.0)]);
+        assert_eq!(
+            ratios(&t),
+            [Some(0.0), Some(0.0), None],
+            "no win: payoff undefined, not 0"
+        );
         assert_eq!(extremes(&t), [None, Some(2.0), None, Some(4.0)]);
         assert_eq!((t.gross_profit(), t.net_pnl()), (0.0, -6.0));
         assert_eq!(t.avg_trade_pnl(), Some(-2.0));

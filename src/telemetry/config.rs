@@ -10,6 +10,7 @@ use super::constant_labels::{
 };
 use super::{SinkTarget, Telemetry};
 use crate::error::LabelError;
+use crate::model::{DEFAULT_FUTURE_TOLERANCE, MAX_FUTURE_TOLERANCE};
 
 /// What a telemetry stands for, which decides the series it can truthfully
 /// export before anything is recorded.
@@ -44,7 +45,9 @@ pub struct TelemetryConfig {
     /// 365 for markets that trade every day.
     pub periods_per_year: f64,
     /// Starting balance: the first equity peak and the base of the first
-    /// return. Default: the first equity sample.
+    /// return. Default: the first equity sample. The one place it is set: a
+    /// `backfill::replay` (feature `sqlite`) rebuilds the equity curve from
+    /// it.
     pub starting_balance: Option<f64>,
     /// Most recent period returns kept for VaR and expected shortfall.
     /// Default 252.
@@ -53,6 +56,18 @@ pub struct TelemetryConfig {
     /// still be accepted (as simultaneous with it), for samples stamped by
     /// several threads. Default one second.
     pub equity_clock_tolerance: Duration,
+    /// How far ahead of the wall clock a recorded time (a trade's
+    /// `closed_at`, an equity sample's `at`) may be: clocks are never
+    /// perfectly in step. A later time is refused
+    /// ([`RecordError::InFuture`](crate::RecordError::InFuture), or
+    /// [`RecordError::TimeUnit`](crate::RecordError::TimeUnit) when it reads
+    /// as milliseconds). Default
+    /// [`DEFAULT_FUTURE_TOLERANCE`](crate::model::DEFAULT_FUTURE_TOLERANCE)
+    /// (5 minutes), at most
+    /// [`MAX_FUTURE_TOLERANCE`](crate::model::MAX_FUTURE_TOLERANCE) (one
+    /// day, which keeps the daily series exact). Past times are always
+    /// accepted: backtests record them.
+    pub future_tolerance: Duration,
     /// What the telemetry stands for. Default [`Role::Engine`].
     pub role: Role,
     /// The engine's build, shown as `engine_version` on
@@ -103,6 +118,7 @@ impl Default for TelemetryConfig {
             starting_balance: None,
             var_window: 252,
             equity_clock_tolerance: Duration::from_secs(1),
+            future_tolerance: DEFAULT_FUTURE_TOLERANCE,
             role: Role::Engine,
             engine_version: None,
             constant_labels: Vec::new(),
@@ -126,6 +142,7 @@ impl TelemetryConfig {
         }
         self.starting_balance = self.starting_balance.filter(|b| b.is_finite() && *b > 0.0);
         self.var_window = self.var_window.max(1);
+        self.future_tolerance = self.future_tolerance.min(MAX_FUTURE_TOLERANCE);
         self.trading_day_start = day_offset(self.trading_day_start);
         let mut kept: Vec<(String, String)> = Vec::new();
         for (name, value) in std::mem::take(&mut self.constant_labels) {
@@ -212,6 +229,23 @@ impl TelemetryBuilder {
     /// [`TelemetryConfig::equity_clock_tolerance`]).
     pub fn equity_clock_tolerance(mut self, tolerance: Duration) -> Self {
         self.config.equity_clock_tolerance = tolerance;
+        self
+    }
+
+    /// How far ahead of the wall clock a recorded time may be (see
+    /// [`TelemetryConfig::future_tolerance`]; at most one day).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use velocity_metrics::{Agent, RecordError, Symbol, Telemetry, Timeframe, Trade};
+    /// let telemetry = Telemetry::builder().future_tolerance(Duration::from_secs(60)).build();
+    /// let trade = Trade::closed(Agent::SNIPER, Symbol::new("EURUSD+")?, Timeframe::M5, 5.0);
+    /// let ahead = trade.with_closed_at(trade.closed_at + 3_600.0); // an hour ahead
+    /// assert!(matches!(telemetry.record_trade(&ahead), Err(RecordError::InFuture { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn future_tolerance(mut self, tolerance: Duration) -> Self {
+        self.config.future_tolerance = tolerance.min(MAX_FUTURE_TOLERANCE);
         self
     }
 
@@ -307,11 +341,43 @@ impl TelemetryBuilder {
     }
 
     /// Builds a telemetry that registers its series with `recorder` only:
-    /// for tests, several accounts in one process, or engines that avoid
-    /// globals.
+    /// for several accounts in one process, or engines that avoid globals
+    /// and render a recorder of their own.
+    ///
+    /// **The recorder decides how histograms render.** A Prometheus recorder
+    /// made with a plain `PrometheusBuilder::new()` knows none of the
+    /// catalogue's buckets: fill latency, risk-decision latency, slippage and
+    /// database latency then come out as summaries, without the `_bucket`
+    /// series the shipped alerts and dashboards query — and nothing fails.
+    /// Build a Prometheus recorder with
+    /// [`exporter::prometheus_builder`](crate::exporter::prometheus_builder),
+    /// or use [`build_prometheus`](Self::build_prometheus) (or an
+    /// [`ExporterBuilder`](crate::exporter::ExporterBuilder)), which do.
     #[must_use]
     pub fn build_with_recorder(self, recorder: Arc<dyn Recorder + Send + Sync>) -> Telemetry {
         Telemetry::new(self.config, SinkTarget::Local(recorder))
+    }
+
+    /// Builds a telemetry on a Prometheus recorder of its own, with the
+    /// catalogue's histogram buckets, and returns the handle that renders it
+    /// (call [`Telemetry::publish`] before each render). The simplest way to
+    /// render the telemetry yourself.
+    ///
+    /// ```
+    /// use velocity_metrics::{Agent, Symbol, Telemetry, Timeframe, Trade};
+    /// let (telemetry, scrape) = Telemetry::builder().build_prometheus();
+    /// telemetry.record_trade(&Trade::closed(Agent::SNIPER, Symbol::new("EURUSD+")?, Timeframe::M5, 5.0))?;
+    /// telemetry.publish();
+    /// assert!(scrape.render().contains("velocitytrader_trades_total 1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "exporter")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "exporter")))]
+    #[must_use]
+    pub fn build_prometheus(self) -> (Telemetry, metrics_exporter_prometheus::PrometheusHandle) {
+        let recorder = Arc::new(crate::exporter::prometheus_builder().build_recorder());
+        let handle = recorder.handle();
+        (self.build_with_recorder(recorder), handle)
     }
 }
 

@@ -31,6 +31,14 @@ pub(crate) enum Stage {
 impl Stage {
     pub(crate) const ALL: [Stage; 4] = [Stage::Hook, Stage::Trades, Stage::Risk, Stage::System];
 
+    /// Every `stage` label value, in the order of [`Stage::ALL`].
+    pub(crate) const LABELS: [&'static str; 4] = [
+        Stage::Hook.label(),
+        Stage::Trades.label(),
+        Stage::Risk.label(),
+        Stage::System.label(),
+    ];
+
     pub(crate) const fn label(self) -> &'static str {
         match self {
             Stage::Hook => "hook",

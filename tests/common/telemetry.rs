@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use velocity_metrics::catalogue;
+use metrics_exporter_prometheus::PrometheusHandle;
 use velocity_metrics::{Telemetry, TelemetryBuilder};
 
 use super::exposition::{self, Exposition};
@@ -14,16 +13,7 @@ use super::exposition::{self, Exposition};
 /// `builder` built with a recorder of its own that renders every catalogue
 /// histogram with its default buckets.
 pub fn telemetry_with(builder: TelemetryBuilder) -> (Telemetry, PrometheusHandle) {
-    let mut prometheus = PrometheusBuilder::new();
-    for def in catalogue::METRICS {
-        let bounds = catalogue::default_buckets(def);
-        if !bounds.is_empty() {
-            prometheus = prometheus
-                .set_buckets_for_metric(Matcher::Full(def.name.to_owned()), bounds)
-                .unwrap();
-        }
-    }
-    let recorder = Arc::new(prometheus.build_recorder());
+    let recorder = Arc::new(velocity_metrics::exporter::prometheus_builder().build_recorder());
     let handle = recorder.handle();
     (builder.build_with_recorder(recorder), handle)
 }
