@@ -142,6 +142,31 @@ fn wait_for_ready(port: u16, engine: &mut ChildGroup, https: bool) {
     }
 }
 
+/// The shipped scrape configurations with a commented `https` block: file,
+/// where it reads the secrets, the job's name in the test.
+const SHIPPED_HTTPS_JOBS: [(&str, &str, &str); 4] = [
+    (
+        "deploy/prometheus.yml",
+        "/etc/prometheus/secrets/",
+        "shipped_prometheus",
+    ),
+    (
+        "deploy/fleet/vmagent.yml",
+        "/etc/vmagent/secrets/",
+        "shipped_vmagent",
+    ),
+    (
+        "deploy/host/prometheus.yml",
+        "/etc/prometheus/secrets/",
+        "shipped_host_prometheus",
+    ),
+    (
+        "deploy/fleet/host/vmagent.yml",
+        "/run/credentials/velocitytrader-vmagent.service/",
+        "shipped_host_vmagent",
+    ),
+];
+
 /// The `velocitytrader` job of a shipped scrape configuration with its
 /// commented `https` block enabled, renamed `name`, scraping `target`, its
 /// secret paths (`secrets_in_container`) pointing into `secrets`.
@@ -273,8 +298,9 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
         job("no_client_cert", mtls_port, &https),
     ]
     .concat();
-    // The shipped Prometheus and vmagent jobs, https block enabled, with the
-    // secrets under the names deploy/secrets/README.md gives them.
+    // The shipped Prometheus and vmagent jobs, compose and Debian host, https
+    // block enabled, with the secrets under the names deploy/secrets/README.md
+    // gives them.
     let secrets = dir.path().join("secrets");
     std::fs::create_dir(&secrets).unwrap();
     std::fs::copy(&credentials.ca_cert, secrets.join("engine-ca.pem")).unwrap();
@@ -282,30 +308,30 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
     let target = format!("127.0.0.1:{auth_port}");
     let mut config: Yaml = serde_yaml::from_str(&config).unwrap();
     let jobs = config["scrape_configs"].as_sequence_mut().unwrap();
-    jobs.push(shipped_https_job(
-        "deploy/prometheus.yml",
-        "/etc/prometheus/secrets/",
-        &secrets,
-        "shipped_prometheus",
-        &target,
-    ));
-    jobs.push(shipped_https_job(
-        "deploy/fleet/vmagent.yml",
-        "/etc/vmagent/secrets/",
-        &secrets,
-        "shipped_vmagent",
-        &target,
-    ));
+    for (file, secrets_there, name) in SHIPPED_HTTPS_JOBS {
+        jobs.push(shipped_https_job(
+            file,
+            secrets_there,
+            &secrets,
+            name,
+            &target,
+        ));
+    }
     let config = serde_yaml::to_string(&config).unwrap();
     let prometheus = Prometheus::start(dir.path(), "tls", &config, &[]);
     let targets = prometheus.wait("every target scraped", Duration::from_secs(60), || {
-        prometheus.targets_settled(8)
+        prometheus.targets_settled(6 + SHIPPED_HTTPS_JOBS.len())
     });
     eprintln!("targets: {targets:#?}");
+    for (_, _, shipped) in SHIPPED_HTTPS_JOBS {
+        assert_eq!(
+            targets[shipped].0, "up",
+            "{shipped}: {:?}",
+            targets[shipped]
+        );
+    }
     for (job, healthy) in [
         ("https_auth", true),
-        ("shipped_prometheus", true),
-        ("shipped_vmagent", true),
         ("wrong_password", false),
         ("no_password", false),
         ("plain_http", false),
