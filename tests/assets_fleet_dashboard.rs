@@ -59,40 +59,17 @@ fn fleet_tables_link_each_engine_to_its_dashboards() {
         tables += 1;
         let title = panel["title"].as_str().unwrap();
         // The fields the links read are in every row.
-        for t in panel["targets"].as_array().unwrap() {
-            let expr = parse(&substitute(t["expr"].as_str().unwrap())).unwrap();
-            let labels = schema.output_labels(&expr).unwrap_or_default();
-            for field in ROW_FIELDS {
-                assert!(
-                    labels.contains(field),
-                    "{title} {}: no `{field}` column",
-                    t["refId"]
-                );
-            }
-        }
+        assert_every_row_has(&schema, panel, title, &ROW_FIELDS);
         let mut targets = Vec::new();
         for link in links {
             let url = link["url"].as_str().unwrap();
-            let uid = url
-                .strip_prefix("/d/")
-                .and_then(|u| u.split('/').next())
-                .unwrap_or_else(|| panic!("{title}: {url}"));
-            assert!(
-                UIDS.contains(&uid) && uid != "velocitytrader-fleet",
-                "{title}: {url}"
-            );
+            let uid = link_passes_the_row(title, url);
+            assert!(uid != "velocitytrader-fleet", "{title}: {url}");
             targets.push(uid);
             assert!(
                 url.contains("${__url_time_range}"),
                 "{title}: time range lost in {url}"
             );
-            assert!(url.contains("var-datasource=${datasource}"), "{url}");
-            for field in ROW_FIELDS {
-                assert!(
-                    url.contains(&format!("var-{field}=${{__data.fields.{field}}}")),
-                    "{title}: {url} does not pass the row's {field}"
-                );
-            }
         }
         assert!(
             targets.contains(&"velocitytrader-performance"),
@@ -100,6 +77,39 @@ fn fleet_tables_link_each_engine_to_its_dashboards() {
         );
     }
     assert_eq!(tables, 2, "the Engines and Backtest runs tables");
+}
+
+/// Every query of the table `panel` gives the columns `fields`.
+fn assert_every_row_has(schema: &Schema, panel: &Json, title: &str, fields: &[&str]) {
+    for t in panel["targets"].as_array().unwrap() {
+        let expr = parse(&substitute(t["expr"].as_str().unwrap())).unwrap();
+        let labels = schema.output_labels(&expr).unwrap_or_default();
+        for field in fields {
+            assert!(
+                labels.contains(*field),
+                "{title} {}: no `{field}` column",
+                t["refId"]
+            );
+        }
+    }
+}
+
+/// Asserts that `url` opens a shipped dashboard with the datasource and the
+/// row's job, instance and identity as its variables; returns its uid.
+fn link_passes_the_row<'a>(title: &str, url: &'a str) -> &'a str {
+    let uid = url
+        .strip_prefix("/d/")
+        .and_then(|u| u.split('/').next())
+        .unwrap_or_else(|| panic!("{title}: {url}"));
+    assert!(UIDS.contains(&uid), "{title}: {url}");
+    assert!(url.contains("var-datasource=${datasource}"), "{url}");
+    for field in ROW_FIELDS {
+        assert!(
+            url.contains(&format!("var-{field}=${{__data.fields.{field}}}")),
+            "{title}: {url} does not pass the row's {field}"
+        );
+    }
+    uid
 }
 
 /// The `links` of a panel's overrides on field `field`.
@@ -127,17 +137,8 @@ fn backtest_tables_link_each_run_to_its_simulated_dates() {
             }
             let title = format!("{path} {}", panel["title"].as_str().unwrap());
             // Every query gives the row's identity and run_id.
-            for t in panel["targets"].as_array().unwrap() {
-                let expr = parse(&substitute(t["expr"].as_str().unwrap())).unwrap();
-                let labels = schema.output_labels(&expr).unwrap_or_default();
-                for field in ROW_FIELDS.iter().chain(&["run_id"]) {
-                    assert!(
-                        labels.contains(*field),
-                        "{title} {}: no `{field}` column",
-                        t["refId"]
-                    );
-                }
-            }
+            assert_every_row_has(&schema, panel, &title, &ROW_FIELDS);
+            assert_every_row_has(&schema, panel, &title, &["run_id"]);
             // The columns the time range comes from: renamed value columns
             // of timestamps in milliseconds, shown as dates.
             let renames = panel["transformations"]
@@ -177,12 +178,7 @@ fn backtest_tables_link_each_run_to_its_simulated_dates() {
             let mut targets = Vec::new();
             for link in links {
                 let url = link["url"].as_str().unwrap();
-                let uid = url
-                    .strip_prefix("/d/")
-                    .and_then(|u| u.split('/').next())
-                    .unwrap_or_else(|| panic!("{title}: {url}"));
-                assert!(UIDS.contains(&uid), "{title}: {url}");
-                targets.push(uid);
+                targets.push(link_passes_the_row(&title, url));
                 let query = url.split_once('?').unwrap().1;
                 let mut range = query.split('&').filter_map(|p| {
                     let (k, v) = p.split_once('=')?;
@@ -196,13 +192,6 @@ fn backtest_tables_link_each_run_to_its_simulated_dates() {
                 date_column(from);
                 date_column(to);
                 assert!(!url.contains("__url_time_range"), "{title}: {url}");
-                assert!(url.contains("var-datasource=${datasource}"), "{url}");
-                for field in ROW_FIELDS {
-                    assert!(
-                        url.contains(&format!("var-{field}=${{__data.fields.{field}}}")),
-                        "{title}: {url} does not pass the row's {field}"
-                    );
-                }
             }
             assert!(
                 targets.contains(&"run-control-meta"),

@@ -405,8 +405,12 @@ mod tests {
             }
             let indent = &line[..line.len() - code.len()];
             match code.strip_prefix("# ") {
-                Some(code) if inside => enabled.push_str(&format!("{indent}{code}\n")),
-                _ => enabled.push_str(&format!("{line}\n")),
+                Some(code) if inside => {
+                    let _ = writeln!(enabled, "{indent}{code}");
+                }
+                _ => {
+                    let _ = writeln!(enabled, "{line}");
+                }
             }
         }
         assert_eq!(
