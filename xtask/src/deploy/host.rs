@@ -4,12 +4,12 @@
 //! services read their flags from `/etc/default/<package>` (`ARGS`); vmagent
 //! and vmalert have no unit in the package, so units are shipped here.
 
+use std::fmt::Write as _;
+
 use super::{
     ROOT, alertmanager_flags, fleet_runbooks, ports, prometheus_flags, victoria_metrics_flags,
     vmagent_flags, vmalert_flags,
 };
-use std::fmt::Write as _;
-
 use crate::files::File;
 
 const GENERATED: &str =
