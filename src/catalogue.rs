@@ -18,11 +18,15 @@ use metrics::{KeyName, Metadata, Recorder, SharedString};
 
 mod closed_labels;
 mod definitions;
+mod endpoint_reasons;
 
 pub use closed_labels::{
-    OVERFLOW_LABELS, PUBLISH_STAGES, PUSH_FAILURE_REASONS, closed_label_values,
+    ENDPOINT_DROP_REASONS, ENDPOINT_REJECT_REASONS, OVERFLOW_LABELS, PUBLISH_STAGES,
+    PUSH_FAILURE_REASONS, closed_label_values,
 };
 pub use definitions::*;
+#[cfg(feature = "exporter")]
+pub(crate) use endpoint_reasons::{DropReason, RejectReason};
 
 /// How a series behaves in Prometheus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

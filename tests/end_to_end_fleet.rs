@@ -402,14 +402,7 @@ fn a_fleet_and_its_backtests_flow_through_vmagent_victoriametrics_and_vmalert() 
             .find(|c| c.dashboard.ends_with("velocitytrader-fleet.json") && c.panel == title)
             .unwrap()
     };
-    let all = Subject {
-        engine: ".*".into(),
-        account: ".*".into(),
-        mode: ".*",
-        job: ".+",
-        instance: ".+".into(),
-        at: None,
-    };
+    let all = Subject::all();
     let value = |title: &str| -> String {
         let result = stack.query(&all.substitute(&fleet(title).expr)).unwrap();
         result[0]["value"][1].as_str().unwrap().to_owned()

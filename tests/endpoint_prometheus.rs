@@ -8,19 +8,21 @@
 
 #[path = "common/net.rs"]
 mod net;
+#[path = "common/prometheus.rs"]
+mod prometheus;
 #[path = "common/tls.rs"]
 mod tls;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use net::{ChildGroup, build_example, free_port, get, url_encode};
-use serde_json::Value as Json;
+use net::{ChildGroup, build_example, free_port, get};
+use prometheus::Prometheus;
 use serde_yaml::Value as Yaml;
 
 /// The example exporter on `port` with extra arguments.
@@ -34,113 +36,43 @@ fn example(binary: &Path, port: u16, args: &[&str]) -> ChildGroup {
     )
 }
 
-/// Prometheus on a free port with `config`, its data and log in `dir`.
-struct Prometheus {
-    port: u16,
-    log: PathBuf,
-    _child: ChildGroup,
-}
-
-impl Prometheus {
-    fn start(dir: &Path, name: &str, config: &str, flags: &[&str]) -> Self {
-        let port = free_port();
-        let config_path = dir.join(format!("{name}.yml"));
-        std::fs::write(&config_path, config).unwrap();
-        let log = dir.join(format!("{name}.log"));
-        let child = ChildGroup::spawn(
-            Command::new("prometheus")
-                .arg(format!("--config.file={}", config_path.display()))
-                .arg(format!(
-                    "--storage.tsdb.path={}",
-                    dir.join(format!("{name}-data")).display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .args(flags)
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&log).unwrap()),
-        );
-        Self {
-            port,
-            log,
-            _child: child,
-        }
-    }
-
-    fn api(&self, path: &str) -> Json {
-        let (status, body) = get(self.port, path).unwrap_or((0, String::new()));
-        serde_json::from_str(&body)
-            .unwrap_or_else(|_| Json::String(format!("HTTP {status}: {body}")))
-    }
-
-    fn query(&self, promql: &str) -> Vec<Json> {
-        let json = self.api(&format!("/api/v1/query?query={}", url_encode(promql)));
-        json["data"]["result"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Target health and last error by job, once every target has been
-    /// scraped at least twice (health known and a second scrape since).
-    fn targets_settled(&self, jobs: usize) -> Option<BTreeMap<String, (String, String)>> {
-        let json = self.api("/api/v1/targets");
-        let active = json["data"]["activeTargets"].as_array()?;
-        let by_job: BTreeMap<String, (String, String)> = active
-            .iter()
-            .map(|t| {
-                (
-                    t["labels"]["job"].as_str().unwrap_or("").to_owned(),
-                    (
-                        t["health"].as_str().unwrap_or("").to_owned(),
-                        t["lastError"].as_str().unwrap_or("").to_owned(),
-                    ),
-                )
-            })
-            .collect();
-        (by_job.len() == jobs && by_job.values().all(|(health, _)| health != "unknown"))
-            .then_some(by_job)
-    }
-
-    fn wait<T>(&self, what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
-        let started = Instant::now();
-        loop {
-            if let Some(value) = check() {
-                return value;
-            }
-            assert!(
-                started.elapsed() < limit,
-                "{what} within {limit:?}; Prometheus log:\n{}",
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-}
-
 fn wait_for_ready(port: u16, engine: &mut ChildGroup, https: bool) {
-    let started = Instant::now();
-    loop {
-        let up = if https {
-            // TLS: the port accepts connections once serving.
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        } else {
-            matches!(get(port, "/ready"), Ok((200, _)))
-        };
-        if up {
-            return;
-        }
-        assert!(
-            engine.exited().is_none(),
-            "the exporter exited: {:?}",
-            engine.exited()
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the exporter never served"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    engine
+        .wait_ready("the exporter", Duration::from_secs(60), || {
+            if https {
+                // TLS: the port accepts connections once serving.
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+            } else {
+                matches!(get(port, "/ready"), Ok((200, _)))
+            }
+        })
+        .unwrap();
 }
+
+/// The shipped scrape configurations with a commented `https` block: file,
+/// where it reads the secrets, the job's name in the test.
+const SHIPPED_HTTPS_JOBS: [(&str, &str, &str); 4] = [
+    (
+        "deploy/prometheus.yml",
+        "/etc/prometheus/secrets/",
+        "shipped_prometheus",
+    ),
+    (
+        "deploy/fleet/vmagent.yml",
+        "/etc/vmagent/secrets/",
+        "shipped_vmagent",
+    ),
+    (
+        "deploy/host/prometheus.yml",
+        "/etc/prometheus/secrets/",
+        "shipped_host_prometheus",
+    ),
+    (
+        "deploy/fleet/host/vmagent.yml",
+        "/run/credentials/velocitytrader-vmagent.service/",
+        "shipped_host_vmagent",
+    ),
+];
 
 /// The `velocitytrader` job of a shipped scrape configuration with its
 /// commented `https` block enabled, renamed `name`, scraping `target`, its
@@ -273,8 +205,9 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
         job("no_client_cert", mtls_port, &https),
     ]
     .concat();
-    // The shipped Prometheus and vmagent jobs, https block enabled, with the
-    // secrets under the names deploy/secrets/README.md gives them.
+    // The shipped Prometheus and vmagent jobs, compose and Debian host, https
+    // block enabled, with the secrets under the names deploy/secrets/README.md
+    // gives them.
     let secrets = dir.path().join("secrets");
     std::fs::create_dir(&secrets).unwrap();
     std::fs::copy(&credentials.ca_cert, secrets.join("engine-ca.pem")).unwrap();
@@ -282,30 +215,30 @@ fn https_basic_auth_and_mutual_tls_with_a_real_prometheus() {
     let target = format!("127.0.0.1:{auth_port}");
     let mut config: Yaml = serde_yaml::from_str(&config).unwrap();
     let jobs = config["scrape_configs"].as_sequence_mut().unwrap();
-    jobs.push(shipped_https_job(
-        "deploy/prometheus.yml",
-        "/etc/prometheus/secrets/",
-        &secrets,
-        "shipped_prometheus",
-        &target,
-    ));
-    jobs.push(shipped_https_job(
-        "deploy/fleet/vmagent.yml",
-        "/etc/vmagent/secrets/",
-        &secrets,
-        "shipped_vmagent",
-        &target,
-    ));
+    for (file, secrets_there, name) in SHIPPED_HTTPS_JOBS {
+        jobs.push(shipped_https_job(
+            file,
+            secrets_there,
+            &secrets,
+            name,
+            &target,
+        ));
+    }
     let config = serde_yaml::to_string(&config).unwrap();
     let prometheus = Prometheus::start(dir.path(), "tls", &config, &[]);
     let targets = prometheus.wait("every target scraped", Duration::from_secs(60), || {
-        prometheus.targets_settled(8)
+        prometheus.targets_settled(6 + SHIPPED_HTTPS_JOBS.len())
     });
     eprintln!("targets: {targets:#?}");
+    for (_, _, shipped) in SHIPPED_HTTPS_JOBS {
+        assert_eq!(
+            targets[shipped].0, "up",
+            "{shipped}: {:?}",
+            targets[shipped]
+        );
+    }
     for (job, healthy) in [
         ("https_auth", true),
-        ("shipped_prometheus", true),
-        ("shipped_vmagent", true),
         ("wrong_password", false),
         ("no_password", false),
         ("plain_http", false),

@@ -17,36 +17,16 @@ mod engine_db;
 mod history_readback;
 #[path = "common/net.rs"]
 mod net;
+#[path = "common/prometheus.rs"]
+mod prometheus;
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use net::{ChildGroup, free_port, get};
+use prometheus::Prometheus;
 use velocity_metrics::backfill::{self, OpenMetricsOptions};
 
 const STEP_SECS: f64 = 60.0;
-
-/// Starts Prometheus (Debian package `prometheus`) on the blocks in `data`.
-fn start_prometheus(data: &Path, config: &Path, port: u16) -> ChildGroup {
-    let running = ChildGroup::spawn(
-        Command::new("prometheus")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", data.display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--storage.tsdb.retention.time=3650d")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if matches!(get(port, "/-/ready"), Ok((200, _))) {
-            return running;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("prometheus did not become ready on port {port}");
-}
 
 #[test]
 #[ignore = "needs promtool and prometheus (Debian package prometheus)"]
@@ -62,7 +42,7 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
     let report = backfill::write_openmetrics_file(&db, &history, &options).unwrap();
     let text = std::fs::read_to_string(&history).unwrap();
 
-    let data = dir.path().join("data");
+    let data = Prometheus::data(dir.path(), "history");
     let output = Command::new("promtool")
         .args(["tsdb", "create-blocks-from", "openmetrics"])
         .arg(&history)
@@ -76,10 +56,13 @@ fn promtool_blocks_from_the_history_answer_historical_queries_in_prometheus() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(&config, "global:\n  scrape_interval: 1h\n").unwrap();
-    let port = free_port();
-    let _prometheus = start_prometheus(&data, &config, port);
+    let prometheus = Prometheus::start(
+        dir.path(),
+        "history",
+        "global:\n  scrape_interval: 1h\n",
+        &["--storage.tsdb.retention.time=3650d"],
+    );
+    let port = prometheus.port;
 
     let (first, last) = report.span.unwrap();
     let at = first + (((last - first) / STEP_SECS / 2.0).floor() * STEP_SECS);

@@ -20,6 +20,17 @@ pub const OVERFLOW_LABELS: &[&str] = &["agent", "symbol"];
 /// The `stage` values of `velocitytrader_publish_failures_total`.
 pub const PUBLISH_STAGES: &[&str] = &crate::telemetry::Stage::LABELS;
 
+/// The `reason` values of `velocitytrader_endpoint_connections_dropped_total`
+/// (the built-in listener): `evicted` (closed to make room at the connection
+/// cap), `refused` (at the cap, every connection mid-request), `timeout`,
+/// `tls_handshake`, `accept_failed`.
+pub const ENDPOINT_DROP_REASONS: &[&str] = &super::endpoint_reasons::DropReason::LABELS;
+
+/// The `reason` values of `velocitytrader_endpoint_requests_rejected_total`
+/// (the built-in listener): `unauthorized`, `auth_busy`, `forbidden`,
+/// `scrape_timeout`.
+pub const ENDPOINT_REJECT_REASONS: &[&str] = &super::endpoint_reasons::RejectReason::LABELS;
+
 /// Every value `label` of series `def` can take, when they form a closed
 /// set; `None` for an open label (`agent`, `symbol`, `run_id`,
 /// `config_hash`, the build's `version`s).
@@ -31,7 +42,9 @@ pub const PUBLISH_STAGES: &[&str] = &crate::telemetry::Stage::LABELS;
 /// its first event. Engine-only families (breaker trips, risk decisions,
 /// errors by severity, regime and timeframe breakdowns) are registered by an
 /// engine telemetry ([`Role::Engine`](crate::Role::Engine)); a database
-/// reader has no such events to count from.
+/// reader has no such events to count from. The endpoint's own counters
+/// (`velocitytrader_endpoint_*`) exist at 0 from the built-in listener's
+/// start, batch mode's push failures from the batch run's.
 ///
 /// `velocitytrader_regime_changes_total{symbol, timeframe}` is the one
 /// counter whose `timeframe` is not treated as a closed set: a (symbol,
@@ -61,6 +74,8 @@ pub fn closed_label_values(def: &MetricDef, label: &str) -> Option<&'static [&'s
             n if n == defs::ORDERS_REJECTED_TOTAL.name => OrderRejectReason::LABELS,
             n if n == defs::REJECTED_EVENTS_TOTAL.name => RecordError::REASONS,
             n if n == defs::PUSH_FAILURES_TOTAL.name => PUSH_FAILURE_REASONS,
+            n if n == defs::ENDPOINT_CONNECTIONS_DROPPED_TOTAL.name => ENDPOINT_DROP_REASONS,
+            n if n == defs::ENDPOINT_REQUESTS_REJECTED_TOTAL.name => ENDPOINT_REJECT_REASONS,
             _ => return None,
         },
         _ => return None,

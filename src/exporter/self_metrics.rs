@@ -8,74 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use metrics::{Counter, Key, Label, Recorder};
 
 use crate::catalogue::{self, MetricDef};
-
-/// Why the listener closed or refused a connection
-/// (`velocitytrader_endpoint_connections_dropped_total{reason}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DropReason {
-    /// Closed to make room for a new connection at the cap.
-    Evicted,
-    /// Refused at the cap: every connection was mid-request.
-    Refused,
-    /// No request within the header timeout, or idle keep-alive too long.
-    Timeout,
-    /// The TLS handshake failed or timed out.
-    TlsHandshake,
-    /// `accept` failed (e.g. out of descriptors).
-    AcceptFailed,
-}
-
-impl DropReason {
-    const ALL: [Self; 5] = [
-        Self::Evicted,
-        Self::Refused,
-        Self::Timeout,
-        Self::TlsHandshake,
-        Self::AcceptFailed,
-    ];
-
-    const fn label(self) -> &'static str {
-        match self {
-            Self::Evicted => "evicted",
-            Self::Refused => "refused",
-            Self::Timeout => "timeout",
-            Self::TlsHandshake => "tls_handshake",
-            Self::AcceptFailed => "accept_failed",
-        }
-    }
-}
-
-/// Why the listener answered a request without serving it
-/// (`velocitytrader_endpoint_requests_rejected_total{reason}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RejectReason {
-    /// Missing or wrong basic-auth credentials (401).
-    Unauthorized,
-    /// Too many password checks queued; answered 401 unchecked.
-    AuthBusy,
-    /// Client outside the allow-list (403).
-    Forbidden,
-    /// The publish outlasted the scraper's timeout (503).
-    ScrapeTimeout,
-}
-
-impl RejectReason {
-    const ALL: [Self; 4] = [
-        Self::Unauthorized,
-        Self::AuthBusy,
-        Self::Forbidden,
-        Self::ScrapeTimeout,
-    ];
-
-    const fn label(self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::AuthBusy => "auth_busy",
-            Self::Forbidden => "forbidden",
-            Self::ScrapeTimeout => "scrape_timeout",
-        }
-    }
-}
+pub(crate) use crate::catalogue::{DropReason, RejectReason};
 
 /// One counter per reason, registered (at 0) on the endpoint's recorder.
 #[derive(Debug, Clone)]
@@ -152,23 +85,16 @@ impl EndpointCounters {
     }
 
     pub(crate) fn dropped(&self, reason: DropReason) {
-        if let Some(i) = DropReason::ALL.iter().position(|r| *r == reason) {
-            self.dropped[i].add();
-        }
+        self.dropped[reason.index()].add();
     }
 
     pub(crate) fn rejected(&self, reason: RejectReason) {
-        if let Some(i) = RejectReason::ALL.iter().position(|r| *r == reason) {
-            self.rejected[i].add();
-        }
+        self.rejected[reason.index()].add();
     }
 
     /// How many connections were dropped for `reason` so far.
     #[cfg(test)]
     pub(crate) fn dropped_count(&self, reason: DropReason) -> u64 {
-        DropReason::ALL
-            .iter()
-            .position(|r| *r == reason)
-            .map_or(0, |i| self.dropped[i].count.load(Ordering::Relaxed))
+        self.dropped[reason.index()].count.load(Ordering::Relaxed)
     }
 }

@@ -12,7 +12,7 @@
 use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
@@ -114,20 +114,13 @@ impl Stack {
         );
         self.children.push((name, child));
         let (port, path) = ready;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !matches!(get(port, path), Ok((200, _))) {
-            let exited = self.children.last_mut().unwrap().1.exited();
-            assert!(
-                exited.is_none(),
-                "{program} exited: {exited:?}\n{}",
-                self.logs()
-            );
-            assert!(
-                Instant::now() < deadline,
-                "{program} not ready\n{}",
-                self.logs()
-            );
-            std::thread::sleep(Duration::from_millis(200));
+        let ready = self.children.last_mut().unwrap().1.wait_ready(
+            program,
+            Duration::from_secs(60),
+            || matches!(get(port, path), Ok((200, _))),
+        );
+        if let Err(e) = ready {
+            panic!("{e}\n{}", self.logs());
         }
     }
 

@@ -99,6 +99,28 @@ impl ChildGroup {
         self.0.id()
     }
 
+    /// Polls `ready` every 100 ms until it holds. An error naming `what`
+    /// when the child exits first or `limit` passes (the caller adds its
+    /// log).
+    pub fn wait_ready(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<(), String> {
+        let started = std::time::Instant::now();
+        while !ready() {
+            if let Some(status) = self.exited() {
+                return Err(format!("{what} exited ({status}) before it was ready"));
+            }
+            if started.elapsed() > limit {
+                return Err(format!("{what} was not ready within {limit:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
     /// Kills exactly this child, by its process id (SIGKILL, as a crash
     /// would end it), and reaps it.
     pub fn kill(&mut self) {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::net::{ChildGroup, free_port};
 
@@ -26,17 +26,8 @@ pub fn start(web_config: Option<&Path>, ready: impl Fn(u16) -> bool) -> (ChildGr
         command.arg(format!("--web.config.file={}", config.display()));
     }
     let mut child = ChildGroup::spawn(&mut command);
-    let started = Instant::now();
-    while !ready(port) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "pushgateway did not start"
-        );
-        assert!(
-            child.exited().is_none(),
-            "pushgateway exited (port {port} taken?)"
-        );
-        std::thread::sleep(Duration::from_millis(50));
+    if let Err(e) = child.wait_ready("pushgateway", Duration::from_secs(20), || ready(port)) {
+        panic!("{e} (port {port} taken?)");
     }
     // A gateway that lost the port to another process exits at once: make
     // sure the one answering is ours.

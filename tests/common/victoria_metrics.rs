@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::net::{ChildGroup, free_port, get};
 
@@ -14,7 +14,7 @@ use super::net::{ChildGroup, free_port, get};
 /// returns once `/health` answers.
 pub fn start(dir: &Path) -> (ChildGroup, u16) {
     let port = free_port();
-    let child = ChildGroup::spawn(
+    let mut child = ChildGroup::spawn(
         Command::new("victoria-metrics")
             .arg(format!("-storageDataPath={}", dir.join("vm").display()))
             .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
@@ -22,11 +22,11 @@ pub fn start(dir: &Path) -> (ChildGroup, u16) {
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(get(port, "/health"), Ok((200, _))) {
-        assert!(Instant::now() < deadline, "victoria-metrics did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    child
+        .wait_ready("victoria-metrics", Duration::from_secs(60), || {
+            matches!(get(port, "/health"), Ok((200, _)))
+        })
+        .unwrap();
     (child, port)
 }
 

@@ -21,6 +21,20 @@ pub struct Subject {
 }
 
 impl Subject {
+    /// Every engine, as Grafana's "All" selects them (each variable's
+    /// `allValue`: `.+` for the target labels, `.*` for labels a series may
+    /// lack); a serving engine's checks apply.
+    pub fn all() -> Self {
+        Subject {
+            engine: ".*".into(),
+            account: ".*".into(),
+            mode: ".*",
+            job: ".+",
+            instance: ".+".into(),
+            at: None,
+        }
+    }
+
     pub fn backtest(&self) -> bool {
         self.mode == "backtest"
     }

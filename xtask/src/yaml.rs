@@ -31,6 +31,11 @@ pub struct Item {
     pub key: Option<String>,
     /// The value.
     pub value: Yaml,
+    /// Written commented out, for the reader to enable: `None` for a live
+    /// item; `Some(marker)` for a mapping (the value) whose entries are
+    /// written as `# ` lines, between `# --- marker ---` and
+    /// `# --- end marker ---` when the marker is not empty.
+    pub disabled: Option<String>,
 }
 
 /// A string node.
@@ -62,6 +67,7 @@ pub fn seq(items: impl IntoIterator<Item = Yaml>) -> Yaml {
                 comment: Vec::new(),
                 key: None,
                 value,
+                disabled: None,
             })
             .collect(),
     )
@@ -85,6 +91,7 @@ impl Map {
             comment: Vec::new(),
             key: Some(key.to_owned()),
             value,
+            disabled: None,
         });
         self
     }
@@ -105,6 +112,22 @@ impl Map {
             comment: comment_lines(comment),
             key: Some(key.to_owned()),
             value,
+            disabled: None,
+        });
+        self
+    }
+
+    /// Adds the entries of `entries`, commented out, after comment lines:
+    /// settings the reader enables by removing the `# `. A non-empty
+    /// `marker` brackets them (`# --- marker ---` … `# --- end marker ---`)
+    /// so that a script, or a test, can find and enable them.
+    #[must_use]
+    pub fn disabled(mut self, comment: &str, marker: &str, entries: Map) -> Self {
+        self.0.push(Item {
+            comment: comment_lines(comment),
+            key: None,
+            value: entries.build(),
+            disabled: Some(marker.to_owned()),
         });
         self
     }
@@ -129,6 +152,7 @@ pub fn item(comment: &str, value: Yaml) -> Item {
         comment: comment_lines(comment),
         key: None,
         value,
+        disabled: None,
     }
 }
 
@@ -139,6 +163,7 @@ pub fn item_kv(comment: &str, key: &str, value: Yaml) -> Item {
         comment: comment_lines(comment),
         key: Some(key.to_owned()),
         value,
+        disabled: None,
     }
 }
 
@@ -183,6 +208,10 @@ fn write_node(out: &mut String, node: &Yaml, indent: usize) {
                 for line in &it.comment {
                     push_comment(out, &pad, line);
                 }
+                if let Some(marker) = &it.disabled {
+                    write_disabled(out, &it.value, marker, &pad);
+                    continue;
+                }
                 let key = it.key.as_deref().expect("mapping entries have keys");
                 out.push_str(&pad);
                 out.push_str(key);
@@ -214,6 +243,22 @@ fn write_node(out: &mut String, node: &Yaml, indent: usize) {
             out.push_str(&scalar(other, indent));
             out.push('\n');
         }
+    }
+}
+
+/// Writes the mapping `entries` as comment lines at `pad`, bracketed by
+/// `marker` lines unless it is empty.
+fn write_disabled(out: &mut String, entries: &Yaml, marker: &str, pad: &str) {
+    let mut block = String::new();
+    write_node(&mut block, entries, 0);
+    if !marker.is_empty() {
+        let _ = writeln!(out, "{pad}# --- {marker} ---");
+    }
+    for line in block.lines() {
+        let _ = writeln!(out, "{pad}# {line}");
+    }
+    if !marker.is_empty() {
+        let _ = writeln!(out, "{pad}# --- end {marker} ---");
     }
 }
 
@@ -316,6 +361,61 @@ mod tests {
         assert_eq!(
             document("head", &root),
             "# head\nplain: engine-a:9090\ncolon: 'a: b'\ntemplate: '{{ $labels.instance }}'\nquote: it's {{ x }}\nnumber: '1.5'\nkeyword: 'yes'\nblock: |\n  a\n    b\nurl: 'http://x/y'\nlist: [a, b]\nempty: []\n"
+        );
+    }
+
+    #[test]
+    fn disabled_entries_are_comments_that_read_back_when_enabled() {
+        let root = map()
+            .kv(
+                "job",
+                map()
+                    .kv("name", s("engines"))
+                    .disabled(
+                        "Over HTTPS:",
+                        "https",
+                        map().kv("scheme", s("https")).kv(
+                            "tls",
+                            map()
+                                .kv("ca_file", s("/secrets/ca.pem"))
+                                .disabled(
+                                    "Mutual TLS:",
+                                    "",
+                                    map().kv("cert_file", s("/secrets/c.pem")),
+                                )
+                                .build(),
+                        ),
+                    )
+                    .build(),
+            )
+            .build();
+        let text = document("", &root);
+        assert_eq!(
+            text,
+            "job:\n  name: engines\n  # Over HTTPS:\n  # --- https ---\n  # scheme: https\n  # tls:\n  #   ca_file: /secrets/ca.pem\n  #   # Mutual TLS:\n  #   # cert_file: /secrets/c.pem\n  # --- end https ---\n"
+        );
+        // Removing one level of `# ` between the markers enables the block.
+        let mut enabled = String::new();
+        let mut inside = false;
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with("# --- ") {
+                inside = code == "# --- https ---";
+                continue;
+            }
+            let indent = &line[..line.len() - code.len()];
+            match code.strip_prefix("# ") {
+                Some(code) if inside => {
+                    let _ = writeln!(enabled, "{indent}{code}");
+                }
+                _ => {
+                    let _ = writeln!(enabled, "{line}");
+                }
+            }
+        }
+        assert_eq!(
+            enabled,
+            "job:\n  name: engines\n  # Over HTTPS:\n  scheme: https\n  tls:\n    ca_file: /secrets/ca.pem\n    # Mutual TLS:\n    # cert_file: /secrets/c.pem\n"
         );
     }
 

@@ -6,6 +6,59 @@ use crate::files::File;
 use crate::grafana::DATASOURCE_UID;
 use crate::yaml::{self, Yaml, flow, map, n, s, seq};
 
+/// Where the scrapers read the engines' CA and the scrape password (and a
+/// client certificate) for the commented `https` blocks: the compose
+/// stacks mount `deploy/secrets/` there (`deploy/secrets/README.md`); on a
+/// host, Prometheus reads them from its own configuration folder and
+/// vmagent, a `DynamicUser` service, from the credentials systemd hands it
+/// (`LoadCredential=` in its unit).
+pub mod secrets {
+    /// Prometheus in the single-engine stack, both places.
+    pub const PROMETHEUS: &str = "/etc/prometheus/secrets";
+    /// vmagent in the fleet's compose stack.
+    pub const VMAGENT_COMPOSE: &str = "/etc/vmagent/secrets";
+    /// vmagent on a host: its unit's credentials directory.
+    pub const VMAGENT_HOST: &str = "/run/credentials/velocitytrader-vmagent.service";
+    /// Where the host's vmagent unit loads them from.
+    pub const VMAGENT_HOST_SOURCE: &str = "/etc/velocitytrader/secrets";
+    /// The CA that signed the engines' certificates.
+    pub const CA: &str = "engine-ca.pem";
+    /// The scrape password (its bcrypt hash is in the engines' web config).
+    pub const PASSWORD: &str = "scrape_password";
+    /// A client certificate and its key, for engines that require one.
+    pub const CLIENT_CERT: &str = "scraper.pem";
+    /// The client certificate's key.
+    pub const CLIENT_KEY: &str = "scraper-key.pem";
+}
+
+/// The settings that scrape engines serving HTTPS with basic auth (README
+/// "Exposing the endpoint"), their secrets under `dir`; the client
+/// certificate for mutual TLS itself commented out, after `mutual_tls`.
+fn https_scrape(dir: &str, mutual_tls: &str) -> crate::yaml::Map {
+    map()
+        .kv("scheme", s("https"))
+        .kv(
+            "tls_config",
+            map()
+                .kv("ca_file", s(format!("{dir}/{}", secrets::CA)))
+                .disabled(
+                    mutual_tls,
+                    "",
+                    map()
+                        .kv("cert_file", s(format!("{dir}/{}", secrets::CLIENT_CERT)))
+                        .kv("key_file", s(format!("{dir}/{}", secrets::CLIENT_KEY))),
+                )
+                .build(),
+        )
+        .kv(
+            "basic_auth",
+            map()
+                .kv("username", s("prometheus"))
+                .kv("password_file", s(format!("{dir}/{}", secrets::PASSWORD)))
+                .build(),
+        )
+}
+
 fn job(name: &str, targets: &[String]) -> crate::yaml::Map {
     map().kv("job_name", s(name)).kv(
         "static_configs",
@@ -30,6 +83,18 @@ fn prometheus(place: Place) -> String {
     let rules = match place {
         Place::Compose => "../alerts/velocitytrader.rules.yml",
         Place::Host => "../../alerts/velocitytrader.rules.yml",
+    };
+    let (listen, secrets_dir, https_note) = match place {
+        Place::Compose => (
+            "Inside the container the host is host.docker.internal (mapped to the\nhost gateway by docker-compose, so this also works on Linux). The engine\nlistens on loopback unless told otherwise, which a container cannot\nreach: give it the Docker bridge's address (`--listen 172.17.0.1:9090`,\nREADME \"The stack\").",
+            secrets::PROMETHEUS,
+            "An engine serving HTTPS with basic auth (a web config file: README\n\"Exposing the endpoint\"): uncomment the block below and put the CA that\nsigned the engine's certificate and the scrape password in\ndeploy/secrets/ (mounted read-only; deploy/secrets/README.md). The\ncertificate must name the address scraped (host.docker.internal here),\nor set tls_config.server_name to a name it has.",
+        ),
+        Place::Host => (
+            "It listens on loopback by default, where this Prometheus finds it.",
+            secrets::PROMETHEUS,
+            "An engine serving HTTPS with basic auth (a web config file: README\n\"Exposing the endpoint\"), as one on another host or interface should:\nuncomment the block below and put the CA that signed the engine's\ncertificate and the scrape password in /etc/prometheus/secrets/,\nreadable by Prometheus only (deploy/host/README.md). The certificate must\nname the address scraped, or set tls_config.server_name to a name it has.",
+        ),
     };
     let root = map()
         .kv(
@@ -76,13 +141,14 @@ fn prometheus(place: Place) -> String {
                 ),
                 yaml::item("", job("alertmanager", &[place.address("alertmanager", ports::ALERTMANAGER)]).build()),
                 yaml::item(
-                    "The engine (or examples/exporter.rs) serves /metrics on port 9090.\nSeveral engines: list their host:port here; each labels its own series\nwith its identity (engine, account, mode: ExporterBuilder::identity), so\ntargets need no labels. Many engines on several hosts: deploy/fleet/.",
+                    &format!("The engine (or examples/exporter.rs) serves /metrics on port 9090.\n{listen}\nSeveral engines: list their host:port here; each labels its own series\nwith its identity (engine, account, mode: ExporterBuilder::identity), so\ntargets need no labels. Many engines on several hosts: deploy/fleet/."),
                     map()
                         .kv("job_name", s("velocitytrader"))
                         .kv("scrape_interval", s("5s"))
                         .kv("scrape_timeout", s("4s"))
                         .kv("metrics_path", s("/metrics"))
                         .kv("static_configs", seq([map().kv("targets", flow(&[engine])).build()]))
+                        .disabled(https_note, "https", https_scrape(secrets_dir, "For an engine that requires client certificates (mutual TLS):"))
                         .build(),
                 ),
             ]),
@@ -98,6 +164,16 @@ fn prometheus(place: Place) -> String {
 
 /// `vmagent.yml`: the engines from `targets/*.yml`, the Pushgateway, the pipeline.
 fn vmagent(place: Place) -> String {
+    let (secrets_dir, https_note) = match place {
+        Place::Compose => (
+            secrets::VMAGENT_COMPOSE,
+            "Engines serving HTTPS with basic auth (a web config file: README\n\"Exposing the endpoint\"), as engines on other hosts should: uncomment the\nblock below and put the CA that signed the engines' certificates and the\nscrape password in deploy/secrets/ (mounted read-only;\ndeploy/secrets/README.md). Each engine's certificate must name the host it\nis scraped by.",
+        ),
+        Place::Host => (
+            secrets::VMAGENT_HOST,
+            "Engines serving HTTPS with basic auth (a web config file: README\n\"Exposing the endpoint\"), as engines on other hosts should: uncomment the\nblock below, put the CA that signed the engines' certificates and the\nscrape password in /etc/velocitytrader/secrets/ (readable by root only),\nand uncomment the LoadCredential lines of velocitytrader-vmagent.service:\nsystemd hands the files to vmagent alone, at the paths below (README.md\nbeside this file). Each engine's certificate must name the host it is\nscraped by.",
+        ),
+    };
     let pipeline =
         |name: &str, service: &str, port: u16| job(name, &[place.address(service, port)]).build();
     let root = map()
@@ -116,6 +192,7 @@ fn vmagent(place: Place) -> String {
                         .kv("scrape_interval", s("5s"))
                         .kv("scrape_timeout", s("4s"))
                         .kv("file_sd_configs", seq([map().kv("files", seq([s("targets/*.yml")])).build()]))
+                        .disabled(https_note, "https", https_scrape(secrets_dir, "For engines that require client certificates (mutual TLS):"))
                         .build(),
                 ),
                 yaml::item(
@@ -173,15 +250,15 @@ fn targets(place: Place) -> String {
     let (first, note) = match place {
         Place::Compose => (
             "host.docker.internal:9090",
-            "host.docker.internal is the Docker host (e.g. `cargo run --example exporter\n-- --engine sim-1 --mode paper` on port 9090).",
+            "host.docker.internal is the Docker host (e.g. `cargo run --example exporter\n-- --listen 172.17.0.1:9090 --engine sim-1 --mode paper`: an engine listens\non loopback unless told otherwise, and the containers reach the host on\nthe Docker bridge's address).",
         ),
         Place::Host => (
             "localhost:9090",
-            "localhost:9090 is an engine on this host (e.g. `cargo run --example exporter\n-- --engine sim-1 --mode paper`).",
+            "localhost:9090 is an engine on this host, listening on loopback (its\ndefault; e.g. `cargo run --example exporter -- --engine sim-1 --mode paper`).",
         ),
     };
     format!(
-        "# GENERATED by `cargo xtask assets` from xtask/src/deploy/: a starting point;\n# list your own engines here (vmagent reads every targets/*.yml).\n#\n# The engines vmagent scrapes (file_sd format): one host:port per engine\n# endpoint, by a name unique in the fleet. Edit and save; vmagent picks the\n# change up within 30 s. No labels here: every engine labels its own series\n# with engine, account and mode (ExporterBuilder::identity, or the example's\n# --engine/--account/--mode). More files in this folder are read too.\n#\n{}\n- targets:\n    - {first}\n    # - trader-ams-01.example.internal:9090\n    # - trader-ams-02.example.internal:9090\n",
+        "# GENERATED by `cargo xtask assets` from xtask/src/deploy/: a starting point;\n# list your own engines here (vmagent reads every targets/*.yml).\n#\n# The engines vmagent scrapes (file_sd format): one host:port per engine\n# endpoint, by a name unique in the fleet. Edit and save; vmagent picks the\n# change up within 30 s. No labels here: every engine labels its own series\n# with engine, account and mode (ExporterBuilder::identity, or the example's\n# --engine/--account/--mode). More files in this folder are read too.\n#\n{}\n#\n# An engine on another host listens beyond loopback: serve HTTPS with basic\n# auth there and enable the https block of vmagent.yml.\n- targets:\n    - {first}\n    # - trader-ams-01.example.internal:9090\n    # - trader-ams-02.example.internal:9090\n",
         note.lines()
             .map(|l| format!("# {l}"))
             .collect::<Vec<_>>()

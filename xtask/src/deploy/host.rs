@@ -4,6 +4,8 @@
 //! services read their flags from `/etc/default/<package>` (`ARGS`); vmagent
 //! and vmalert have no unit in the package, so units are shipped here.
 
+use std::fmt::Write as _;
+
 use super::{
     ROOT, alertmanager_flags, fleet_runbooks, ports, prometheus_flags, victoria_metrics_flags,
     vmagent_flags, vmalert_flags,
@@ -21,13 +23,15 @@ fn default_file(package: &str, what: &str, flags: &[String]) -> String {
     )
 }
 
-/// A unit for a program the package ships without one.
+/// A unit for a program the package ships without one; `optional` is
+/// commented-out settings (with their explanation) the operator may enable.
 fn unit(
     description: &str,
     program: &str,
     flags: &[String],
     environment: &[String],
     state: Option<&str>,
+    optional: &str,
 ) -> String {
     let mut env = String::new();
     for e in environment {
@@ -38,10 +42,36 @@ fn unit(
     if let Some(dir) = state {
         env.insert_str(0, &format!("StateDirectory={dir}\n"));
     }
+    env.push_str(optional);
     format!(
         "{GENERATED}\n#\n# Install in /etc/systemd/system/, then `systemctl daemon-reload` and\n# `systemctl enable --now` it (deploy/fleet/host/README.md).\n[Unit]\nDescription={description}\nAfter=network-online.target\nWants=network-online.target\n\n[Service]\nDynamicUser=yes\n{env}ExecStart=/usr/bin/{program} {}\nRestart=on-failure\nRestartSec=1\nNoNewPrivileges=true\nProtectSystem=strict\nProtectHome=true\nPrivateTmp=true\n\n[Install]\nWantedBy=multi-user.target\n",
         flags.join(" ")
     )
+}
+
+/// vmagent's credentials for engines serving HTTPS with basic auth,
+/// commented out: systemd hands the files to the service's dynamic user
+/// alone, at the paths the https block of its `vmagent.yml` names.
+fn scrape_credentials() -> String {
+    use super::config::secrets;
+    let mut out = format!(
+        "# Engines serving HTTPS with basic auth (the commented https block of\n# vmagent.yml): put the CA and the scrape password (and a client certificate\n# for engines requiring one) in {src}/, readable by root\n# only, and uncomment these lines; vmagent reads them in\n# {dst}/.\n",
+        src = secrets::VMAGENT_HOST_SOURCE,
+        dst = secrets::VMAGENT_HOST,
+    );
+    for file in [
+        secrets::CA,
+        secrets::PASSWORD,
+        secrets::CLIENT_CERT,
+        secrets::CLIENT_KEY,
+    ] {
+        let _ = writeln!(
+            out,
+            "#LoadCredential={file}:{}/{file}",
+            secrets::VMAGENT_HOST_SOURCE
+        );
+    }
+    out
 }
 
 /// The drop-in that writes Alertmanager's configuration from the shipped
@@ -152,6 +182,7 @@ pub fn files() -> Vec<File> {
                 &vmagent,
                 &[],
                 Some("velocitytrader-vmagent"),
+                &scrape_credentials(),
             ),
         ),
         File::new(
@@ -162,6 +193,7 @@ pub fn files() -> Vec<File> {
                 &vmalert,
                 &[format!("RUNBOOK_BASE_URL={}", fleet_runbooks("localhost"))],
                 None,
+                "",
             ),
         ),
     ]

@@ -216,23 +216,55 @@ impl Panel {
     /// Table: the `engine` column links to these dashboards for its row's
     /// job, instance and identity, keeping the time range.
     #[must_use]
-    pub fn engine_links(mut self, dashboards: &[DashboardLink]) -> Self {
+    pub fn engine_links(self, dashboards: &[DashboardLink]) -> Self {
+        self.row_links(
+            "engine",
+            dashboards,
+            "for ${__data.fields.engine}",
+            "${__url_time_range}",
+        )
+    }
+
+    /// Table: the `run_id` column links to these dashboards for its row's
+    /// job, instance and identity, on the run's own dates: from the value
+    /// of column `from` to that of column `to` (milliseconds since the
+    /// epoch, as the table shows them).
+    #[must_use]
+    pub fn run_links(self, dashboards: &[DashboardLink], from: &str, to: &str) -> Self {
+        self.row_links(
+            "run_id",
+            dashboards,
+            "for ${__data.fields.run_id} on its simulated dates",
+            &format!("from=${{__data.fields[\"{from}\"]}}&to=${{__data.fields[\"{to}\"]}}"),
+        )
+    }
+
+    /// Links on the cells of column `field` to `dashboards`, titled
+    /// `<dashboard> <what>`, over `time` (URL parameters), passing the row's
+    /// identity as the dashboards' variables.
+    fn row_links(
+        mut self,
+        field: &str,
+        dashboards: &[DashboardLink],
+        what: &str,
+        time: &str,
+    ) -> Self {
+        let mut vars = String::new();
+        for v in crate::promql::IDENTITY_VARIABLES {
+            let _ = write!(vars, "&var-{v}=${{__data.fields.{v}}}");
+        }
         let links: Vec<Json> = dashboards
             .iter()
             .map(|d| {
-                let mut vars = String::new();
-                for v in crate::promql::IDENTITY_VARIABLES {
-                    let _ = write!(vars, "&var-{v}=${{__data.fields.{v}}}");
-                }
                 json!({
-                    "title": format!("{} for ${{__data.fields.engine}}", d.title),
-                    "url": format!("/d/{0}/{0}?${{__url_time_range}}&var-datasource=${{datasource}}{vars}", d.uid),
+                    "title": format!("{} {what}", d.title),
+                    "url": format!("/d/{0}/{0}?{time}&var-datasource=${{datasource}}{vars}", d.uid),
                     "targetBlank": false
                 })
             })
             .collect();
         self.overrides.push(json!({
-            "matcher": {"id": "byName", "options": "engine"},
+            "matcher": {"id": "byName", "options": field},
             "properties": [{"id": "links", "value": links}]
         }));
         self

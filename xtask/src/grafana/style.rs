@@ -245,6 +245,9 @@ pub const FRACTION: Style = Style::new("percentunit", Some(1));
 pub const RATIO: Style = Style::new("none", Some(2));
 /// Durations in seconds.
 pub const SECONDS: Style = Style::new("s", None);
+/// Moments, from milliseconds since the epoch (a `_timestamp_seconds`
+/// series times 1000), as ISO date and time.
+pub const DATE: Style = Style::new("dateTimeAsIso", None);
 
 /// A Grafana value mapping: value → (text, colour).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,7 +6,7 @@ use crate::defs::prelude::*;
 #[rustfmt::skip]
 #[must_use]
 pub fn dashboard() -> Dashboard {
-    Dashboard::new("velocitytrader-system", "System Health & RL", &["system", "health", "rl"], "Liveness (Prometheus up), engine status, data processing, errors, database latency, telemetry health and reinforcement-learning progress per agent.")
+    Dashboard::new("velocitytrader-system", "System Health & RL", &["system", "health", "rl"], "Liveness (Prometheus up), engine status, data processing, errors, database latency, telemetry health, reinforcement-learning progress per agent, and the metrics endpoint's own accounting.")
         .rows(vec![
             row("System status", vec![
                 stat(3, 4, "Scrape target", "Prometheus can scrape the exporter (up). This, not the engine-reported status, is liveness.").q("{{instance}}", up().eq("job", "velocitytrader")).unit("none").decimals(0).map(TARGET_UP).set("options.colorMode", "background").set("options.graphMode", "none"),
@@ -37,6 +37,9 @@ pub fn dashboard() -> Dashboard {
                 timeseries(12, 8, "Training throughput", "Experiences recorded and training episodes completed per hour, per agent.").q("{{agent}} experiences", rate(m(RL_EXPERIENCES_TOTAL), RATE) * 3600.0).q("{{agent}} episodes", rate(m(RL_EPISODES_TOTAL), RATE) * 3600.0).decimals(1).min(0.0).axis("per hour"),
                 timeseries(12, 8, "Training progress (as reported)", "Experiences and training episodes so far as the learner reports them (legacy gauges; a capped buffer can make them plateau).").q("{{agent}} experiences", m(RL_TOTAL_EXPERIENCES)).q("{{agent}} episodes", m(RL_TRAINING_EPISODES)).min(0.0),
                 timeseries(24, 8, "RL metrics over time", "Exploration rate ε, model confidence and learning progress per agent (fractions 0–1).").q("{{agent}} exploration ε", m(RL_EXPLORATION_RATE)).q("{{agent}} model confidence", m(RL_MODEL_CONFIDENCE)).q("{{agent}} learning progress", m(RL_LEARNING_PROGRESS)).min(0.0).max(1.0),
+            ]),
+            row("Metrics endpoint", vec![
+                timeseries(24, 8, "Endpoint: dropped connections and rejected requests", "The built-in /metrics listener's own accounting, per hour: connections it closed or refused (evicted at the connection cap, refused with every connection mid-request, timed out, failed TLS handshakes, failed accepts) and requests it answered without serving (unauthorized or auth_busy basic auth, forbidden by the allow-list, scrape_timeout when publishing outlasted the scraper's timeout). Every reason exists at 0 from the endpoint's start. A steady stream of evictions or unauthorized requests is someone other than your scraper at the port.").q("{{instance}} connections dropped: {{reason}}", sum_by(&["instance", "reason"], rate(m(ENDPOINT_CONNECTIONS_DROPPED_TOTAL), RATE)) * 3600.0).q("{{instance}} requests rejected: {{reason}}", sum_by(&["instance", "reason"], rate(m(ENDPOINT_REQUESTS_REJECTED_TOTAL), RATE)) * 3600.0).decimals(1).min(0.0).axis("per hour"),
             ]),
         ])
 }
