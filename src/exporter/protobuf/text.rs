@@ -1,0 +1,500 @@
+//! Metric families read from the Prometheus text format 0.0.4, as the
+//! endpoint renders it: `# HELP`, `# TYPE`, sample lines with escaped label
+//! values, `_bucket`/`_sum`/`_count` with `le` for histograms,
+//! `quantile`/`_sum`/`_count` for summaries, values spelled `+Inf`, `-Inf`,
+//! `NaN` or as numbers. Escapes are undone as Prometheus' own text parser
+//! undoes them, so a family carries exactly the series a text scrape gives.
+
+use std::borrow::Cow;
+
+use super::messages::{
+    Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType, Quantile,
+    Summary, Untyped,
+};
+
+/// What the text held.
+#[derive(Debug, Default)]
+pub(crate) struct ParsedText {
+    /// The families, in the order of the text.
+    pub(crate) families: Vec<MetricFamily>,
+    /// Sample lines that were not valid text format and were left out.
+    /// Zero for what the recorder renders; a unit test covers the rest.
+    pub(crate) skipped_lines: usize,
+}
+
+/// Reads `text` into metric families, label pairs sorted by name.
+pub(crate) fn parse(text: &str) -> ParsedText {
+    let mut parsed = ParsedText::default();
+    let mut current: Option<(MetricFamily, MetricType)> = None;
+    // One label buffer for every line: most lines only repeat a series.
+    let mut scratch = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(comment) = line.strip_prefix('#') {
+            let mut words = comment.trim_start().splitn(3, [' ', '\t']);
+            let (keyword, name, rest) = (words.next(), words.next(), words.next());
+            let (Some(keyword @ ("HELP" | "TYPE")), Some(name)) = (keyword, name) else {
+                continue;
+            };
+            let rest = rest.unwrap_or("").trim_start();
+            let reuse = current.as_ref().is_some_and(|(family, _)| {
+                family.name.as_deref() == Some(name)
+                    && family.metric.is_empty()
+                    && if keyword == "HELP" {
+                        family.help.is_none()
+                    } else {
+                        family.r#type.is_none()
+                    }
+            });
+            if !reuse {
+                parsed.families.extend(current.take().map(|(f, _)| f));
+                current = Some((family(name), MetricType::Untyped));
+            }
+            if let Some((family, kind)) = current.as_mut() {
+                if keyword == "HELP" {
+                    family.help = Some(unescape_help(rest)).filter(|h| !h.is_empty());
+                } else {
+                    *kind = metric_type(rest);
+                    family.r#type = Some(*kind as i32);
+                }
+            }
+            continue;
+        }
+        scratch.clear();
+        let Some(mut sample) = Sample::parse(line, std::mem::take(&mut scratch)) else {
+            parsed.skipped_lines += 1;
+            continue;
+        };
+        let role = current
+            .as_ref()
+            .and_then(|(family, kind)| Role::of(&sample, family, *kind));
+        let role = if let Some(role) = role {
+            role
+        } else {
+            parsed.families.extend(current.take().map(|(f, _)| f));
+            let mut untyped = family(sample.name);
+            untyped.r#type = Some(MetricType::Untyped as i32);
+            current = Some((untyped, MetricType::Untyped));
+            Role::Value(MetricType::Untyped)
+        };
+        if let Some((family, _)) = current.as_mut() {
+            if !role.add(&mut sample, family) {
+                parsed.skipped_lines += 1;
+            }
+        }
+        scratch = sample.labels;
+    }
+    parsed.families.extend(current.map(|(f, _)| f));
+    parsed
+}
+
+fn family(name: &str) -> MetricFamily {
+    MetricFamily {
+        name: Some(name.to_owned()),
+        ..MetricFamily::default()
+    }
+}
+
+fn metric_type(word: &str) -> MetricType {
+    match word.trim() {
+        "counter" => MetricType::Counter,
+        "gauge" => MetricType::Gauge,
+        "histogram" => MetricType::Histogram,
+        "summary" => MetricType::Summary,
+        _ => MetricType::Untyped,
+    }
+}
+
+/// One sample line: `name{labels} value [timestamp]`.
+struct Sample<'a> {
+    name: &'a str,
+    /// Sorted by name; borrowed from the line unless unescaped.
+    labels: Vec<(&'a str, Cow<'a, str>)>,
+    value: f64,
+    timestamp_ms: Option<i64>,
+}
+
+impl<'a> Sample<'a> {
+    /// Reads `line`, its labels into `labels` (empty).
+    fn parse(line: &'a str, mut labels: Vec<(&'a str, Cow<'a, str>)>) -> Option<Self> {
+        let name_end = line.find(['{', ' ', '\t']).unwrap_or(line.len());
+        let (name, mut rest) = line.split_at(name_end);
+        if name.is_empty() {
+            return None;
+        }
+        if let Some(inner) = rest.strip_prefix('{') {
+            rest = parse_labels(inner, &mut labels)?;
+        }
+        let mut words = rest.split_whitespace();
+        let value = parse_value(words.next()?)?;
+        let timestamp_ms = match words.next() {
+            Some(word) => Some(word.parse().ok()?),
+            None => None,
+        };
+        if words.next().is_some() {
+            return None;
+        }
+        labels.sort_unstable();
+        Some(Self {
+            name,
+            labels,
+            value,
+            timestamp_ms,
+        })
+    }
+
+    /// Removes and returns the value of label `name`.
+    fn take_label(&mut self, name: &str) -> Option<Cow<'a, str>> {
+        let at = self.labels.iter().position(|(n, _)| *n == name)?;
+        Some(self.labels.remove(at).1)
+    }
+
+    /// Whether `pairs` are this sample's labels.
+    fn labels_are(&self, pairs: &[LabelPair]) -> bool {
+        pairs.len() == self.labels.len()
+            && pairs.iter().zip(&self.labels).all(|(pair, (name, value))| {
+                pair.name.as_deref() == Some(*name) && pair.value.as_deref() == Some(value)
+            })
+    }
+
+    fn label_pairs(&self) -> Vec<LabelPair> {
+        self.labels
+            .iter()
+            .map(|(name, value)| LabelPair {
+                name: Some((*name).to_owned()),
+                value: Some(value.clone().into_owned()),
+            })
+            .collect()
+    }
+}
+
+/// Parses `name="value", …}` into `labels`; returns what follows `}`.
+fn parse_labels<'a>(
+    mut rest: &'a str,
+    labels: &mut Vec<(&'a str, Cow<'a, str>)>,
+) -> Option<&'a str> {
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix('}') {
+            return Some(after);
+        }
+        let (name, after) = rest.split_once('=')?;
+        let name = name.trim();
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return None;
+        }
+        let quoted = after.trim_start().strip_prefix('"')?;
+        let end = closing_quote(quoted)?;
+        labels.push((name, unescape(&quoted[..end], true)));
+        rest = quoted[end + 1..].trim_start();
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after;
+        } else if !rest.starts_with('}') {
+            return None;
+        }
+    }
+}
+
+/// Byte offset of the `"` closing a label value (escaped quotes skipped).
+fn closing_quote(quoted: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (at, c) in quoted.char_indices() {
+        match (escaped, c) {
+            (false, '\\') => escaped = true,
+            (false, '"') => return Some(at),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+/// A label value as Prometheus reads it from text: `\\`, `\"` and `\n`
+/// are undone, any other backslash is kept.
+pub(crate) fn unescape_label_value(escaped: &str) -> String {
+    unescape(escaped, true).into_owned()
+}
+
+/// A `# HELP` text as Prometheus reads it: `\\` and `\n` are undone.
+fn unescape_help(escaped: &str) -> String {
+    unescape(escaped, false).into_owned()
+}
+
+fn unescape(escaped: &str, quotes: bool) -> Cow<'_, str> {
+    if !escaped.contains('\\') {
+        return Cow::Borrowed(escaped);
+    }
+    let mut out = String::with_capacity(escaped.len());
+    let mut chars = escaped.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') | None => out.push('\\'),
+            Some('n') => out.push('\n'),
+            Some('"') if quotes => out.push('"'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A sample value: a number, `+Inf`/`-Inf`/`NaN` (any case, as Prometheus
+/// accepts them; Rust's `inf` too).
+fn parse_value(word: &str) -> Option<f64> {
+    word.parse().ok()
+}
+
+/// A count (bucket, `_count`): an integer, or a float holding one.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "finite, non-negative, checked"
+)]
+fn as_count(value: f64) -> Option<u64> {
+    (value.is_finite() && value >= 0.0 && value <= 2f64.powi(64)).then_some(value as u64)
+}
+
+/// What a sample line is to the family it belongs to.
+enum Role {
+    /// The value of a counter, gauge or untyped metric.
+    Value(MetricType),
+    /// A classic histogram bucket (`_bucket` with `le`).
+    Bucket,
+    /// A summary quantile (`quantile` label).
+    Quantile,
+    /// A histogram's or summary's `_sum`.
+    Sum,
+    /// A histogram's or summary's `_count`.
+    Count,
+}
+
+impl Role {
+    fn of(sample: &Sample<'_>, family: &MetricFamily, kind: MetricType) -> Option<Self> {
+        let name = family.name.as_deref()?;
+        let suffix = sample.name.strip_prefix(name)?;
+        match (kind, suffix) {
+            (MetricType::Counter | MetricType::Gauge | MetricType::Untyped, "") => {
+                Some(Self::Value(kind))
+            }
+            (MetricType::Histogram, "_bucket") => Some(Self::Bucket),
+            (MetricType::Summary, "") => Some(Self::Quantile),
+            (MetricType::Histogram | MetricType::Summary, "_sum") => Some(Self::Sum),
+            (MetricType::Histogram | MetricType::Summary, "_count") => Some(Self::Count),
+            _ => None,
+        }
+    }
+
+    /// Adds `sample` to `family`; false if it lacks what its role needs.
+    fn add(self, sample: &mut Sample<'_>, family: &mut MetricFamily) -> bool {
+        let value = sample.value;
+        let part = match self {
+            Self::Value(kind) => {
+                family.metric.push(Metric {
+                    label: sample.label_pairs(),
+                    counter: (kind == MetricType::Counter)
+                        .then_some(Counter { value: Some(value) }),
+                    gauge: (kind == MetricType::Gauge).then_some(Gauge { value: Some(value) }),
+                    untyped: (kind == MetricType::Untyped)
+                        .then_some(Untyped { value: Some(value) }),
+                    timestamp_ms: sample.timestamp_ms,
+                    ..Metric::default()
+                });
+                return true;
+            }
+            Self::Bucket => match (
+                sample.take_label("le").as_deref().and_then(parse_value),
+                as_count(value),
+            ) {
+                (Some(bound), Some(count)) => Part::Bucket(bound, count),
+                _ => return false,
+            },
+            Self::Quantile => match sample
+                .take_label("quantile")
+                .as_deref()
+                .and_then(parse_value)
+            {
+                Some(quantile) => Part::Quantile(quantile),
+                None => return false,
+            },
+            Self::Sum => Part::Sum,
+            Self::Count => match as_count(value) {
+                Some(count) => Part::Count(count),
+                None => return false,
+            },
+        };
+        let histogram = family.r#type == Some(MetricType::Histogram as i32);
+        let metric = metric_for(family, sample, histogram);
+        if let Some(h) = metric.histogram.as_mut() {
+            match part {
+                Part::Bucket(bound, count) if bound == f64::INFINITY => {
+                    h.sample_count.get_or_insert(count);
+                }
+                Part::Bucket(bound, count) => h.bucket.push(Bucket {
+                    cumulative_count: Some(count),
+                    upper_bound: Some(bound),
+                }),
+                Part::Sum => h.sample_sum = Some(value),
+                Part::Count(count) => h.sample_count = Some(count),
+                Part::Quantile(_) => return false,
+            }
+        } else if let Some(s) = metric.summary.as_mut() {
+            match part {
+                Part::Quantile(quantile) => s.quantile.push(Quantile {
+                    quantile: Some(quantile),
+                    value: Some(value),
+                }),
+                Part::Sum => s.sample_sum = Some(value),
+                Part::Count(count) => s.sample_count = Some(count),
+                Part::Bucket(..) => return false,
+            }
+        }
+        true
+    }
+}
+
+/// A checked histogram or summary line.
+enum Part {
+    Bucket(f64, u64),
+    Quantile(f64),
+    Sum,
+    Count(u64),
+}
+
+/// The histogram or summary metric of `family` with `labels`, created if
+/// new (the recorder writes a series' lines together, so the last one is
+/// checked first).
+fn metric_for<'f>(
+    family: &'f mut MetricFamily,
+    sample: &Sample<'_>,
+    histogram: bool,
+) -> &'f mut Metric {
+    let found = family
+        .metric
+        .iter()
+        .rposition(|m| sample.labels_are(&m.label));
+    let at = found.unwrap_or_else(|| {
+        // As many buckets as the series before, most likely.
+        let buckets = family
+            .metric
+            .last()
+            .and_then(|m| m.histogram.as_ref())
+            .map_or(0, |h| h.bucket.len());
+        family.metric.push(Metric {
+            label: sample.label_pairs(),
+            histogram: histogram.then(|| Histogram {
+                bucket: Vec::with_capacity(buckets),
+                ..Histogram::default()
+            }),
+            summary: (!histogram).then(Summary::default),
+            timestamp_ms: sample.timestamp_ms,
+            ..Metric::default()
+        });
+        family.metric.len() - 1
+    });
+    &mut family.metric[at]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(name: &str, value: &str) -> LabelPair {
+        LabelPair {
+            name: Some(name.into()),
+            value: Some(value.into()),
+        }
+    }
+
+    #[test]
+    fn values_in_every_spelling() {
+        for (word, value) in [
+            ("1", 1.0),
+            ("-2.5e-3", -0.0025),
+            ("+Inf", f64::INFINITY),
+            ("inf", f64::INFINITY),
+            ("-Inf", f64::NEG_INFINITY),
+            ("-inf", f64::NEG_INFINITY),
+        ] {
+            assert_eq!(parse_value(word), Some(value), "{word}");
+        }
+        assert!(parse_value("NaN").unwrap().is_nan());
+        assert_eq!(parse_value("one"), None);
+    }
+
+    #[test]
+    fn counters_gauges_and_untyped_samples() {
+        let text = "# HELP a_total Closed \\\\ trades.\\nSecond line.\n# TYPE a_total counter\na_total{z=\"1\",b=\"2\"} 3\na_total 4\n\n# TYPE g gauge\ng NaN\nloose{x=\"y\"} 7 1700000000000\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.skipped_lines, 0);
+        let [a, g, loose] = parsed.families.as_slice() else {
+            panic!("{:?}", parsed.families);
+        };
+        assert_eq!(a.help.as_deref(), Some("Closed \\ trades.\nSecond line."));
+        assert_eq!(a.r#type, Some(MetricType::Counter as i32));
+        assert_eq!(a.metric[0].label, [label("b", "2"), label("z", "1")]);
+        assert_eq!(a.metric[0].counter, Some(Counter { value: Some(3.0) }));
+        assert_eq!(a.metric[1].counter, Some(Counter { value: Some(4.0) }));
+        assert!(g.help.is_none());
+        assert!(g.metric[0].gauge.as_ref().unwrap().value.unwrap().is_nan());
+        assert_eq!(loose.r#type, Some(MetricType::Untyped as i32));
+        assert_eq!(loose.metric[0].untyped, Some(Untyped { value: Some(7.0) }));
+        assert_eq!(loose.metric[0].timestamp_ms, Some(1_700_000_000_000));
+    }
+
+    #[test]
+    fn histograms_and_summaries_group_their_lines_by_series() {
+        let text = "# TYPE h histogram\nh_bucket{s=\"a\",le=\"0.5\"} 1\nh_bucket{s=\"a\",le=\"+Inf\"} 2\nh_sum{s=\"a\"} 1.5\nh_count{s=\"a\"} 2\nh_bucket{s=\"b\",le=\"0.5\"} 0\nh_bucket{s=\"b\",le=\"+Inf\"} 0\nh_sum{s=\"b\"} 0\nh_count{s=\"b\"} 0\n# TYPE q summary\nq{quantile=\"0.5\"} 0.2\nq{quantile=\"0.99\"} 0.9\nq_sum 3\nq_count 10\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.skipped_lines, 0);
+        let h = &parsed.families[0];
+        assert_eq!(h.metric.len(), 2);
+        let a = h.metric[0].histogram.as_ref().unwrap();
+        assert_eq!(h.metric[0].label, [label("s", "a")]);
+        assert_eq!(a.sample_count, Some(2));
+        assert_eq!(a.sample_sum, Some(1.5));
+        assert_eq!(
+            a.bucket,
+            [Bucket {
+                cumulative_count: Some(1),
+                upper_bound: Some(0.5)
+            }]
+        );
+        let q = parsed.families[1].metric[0].summary.as_ref().unwrap();
+        assert_eq!(q.sample_count, Some(10));
+        assert_eq!(q.sample_sum, Some(3.0));
+        assert_eq!(q.quantile.len(), 2);
+        assert_eq!(q.quantile[1].quantile, Some(0.99));
+    }
+
+    #[test]
+    fn label_values_with_quotes_backslashes_newlines_and_unicode() {
+        let text = "x{a=\"say \\\"hi\\\"\",b=\"C:\\\\dir\\\\\",c=\"two\\nlines\",d=\"€ é 東京 🚀\",e=\"a\\tb\",f=\"{,}=\",} 1\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.skipped_lines, 0);
+        assert_eq!(
+            parsed.families[0].metric[0].label,
+            [
+                label("a", "say \"hi\""),
+                label("b", "C:\\dir\\"),
+                label("c", "two\nlines"),
+                label("d", "€ é 東京 🚀"),
+                label("e", "a\\tb"),
+                label("f", "{,}="),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_lines_are_skipped_and_counted_never_a_panic() {
+        let text = "ok 1\nnovalue\nbad{a=\"unterminated} 1\nbad{9x=\"v\"} 1\nbad{a=\"v\" b=\"w\"} 1\nbad 1 notatime\nbad 1 2 3\n# TYPE h histogram\nh_bucket{le=\"x\"} 1\nh_count -1\n{a=\"b\"} 1\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.skipped_lines, 9);
+        assert_eq!(parsed.families[0].metric.len(), 1);
+    }
+}
