@@ -10,13 +10,14 @@
 
 mod messages;
 mod native;
+mod sample_line;
 mod text;
 
 use prost::Message as _;
 
 use super::native_histograms::{NATIVE_HISTOGRAMS, NativeHistograms, SeriesId};
 use messages::{LabelPair, MetricFamily, MetricType};
-pub(crate) use text::unescape_label_value;
+pub(crate) use sample_line::unescape_label_value;
 
 /// The protobuf exposition of `text` (Prometheus text as the endpoint
 /// renders it, rendered before this call), with `natives` folded in now.

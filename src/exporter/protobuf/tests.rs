@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use metrics::{Key, Label, Recorder};
+use metrics::{Key, Label, Recorder, Unit};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 use prost::Message as _;
 
 use super::messages::{Histogram, Metric, MetricFamily, MetricType};
+use crate::exporter::native_histograms::{NATIVE_HISTOGRAMS, NativeHistograms};
 use crate::exporter::negotiate::ExpositionFormat;
 use crate::exporter::{Endpoint, prometheus_builder};
 use crate::{Agent, Fill, RiskDecision, Symbol, Telemetry, Timeframe, Trade, catalogue};
@@ -230,6 +232,60 @@ fn histogram<'a>(families: &'a [MetricFamily], name: &str) -> Vec<&'a Histogram>
         .flat_map(|f| &f.metric)
         .filter_map(|m| m.histogram.as_ref())
         .collect()
+}
+
+/// The assertions of the test this module replaced (when a second
+/// recorder held the native copies), on the new parts.
+#[test]
+fn latency_histograms_carry_both_bucket_kinds() {
+    let main = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full(NATIVE_HISTOGRAMS[0].into()),
+            catalogue::ORDER_FILL_BUCKETS,
+        )
+        .unwrap()
+        .build_recorder();
+    let natives = NativeHistograms::new(&[]);
+    let key = Key::from_parts(NATIVE_HISTOGRAMS[0], vec![Label::new("symbol", "EURUSD+")]);
+    let metadata = catalogue::metadata();
+    main.describe_histogram(
+        NATIVE_HISTOGRAMS[0].into(),
+        Some(Unit::Seconds),
+        "fills".into(),
+    );
+    let histogram = natives.fan_out(&key, main.register_histogram(&key, &metadata));
+    for value in [0.02, 0.03, 0.3, 2.0] {
+        histogram.record(value);
+    }
+    main.register_counter(&Key::from_name("other_total"), &metadata)
+        .increment(1);
+
+    let families = decode(&super::render(&main.handle().render(), &natives));
+    let family = |name: &str| families.iter().find(|f| f.name.as_deref() == Some(name));
+    assert!(
+        family("other_total").is_some(),
+        "other families pass through"
+    );
+    let merged = family(NATIVE_HISTOGRAMS[0]).expect("fill family");
+    let h = merged.metric[0].histogram.clone().unwrap();
+    assert_eq!(h.sample_count, Some(4));
+    assert_eq!(h.schema, Some(3));
+    let le_half = h
+        .bucket
+        .iter()
+        .find(|b| b.upper_bound == Some(0.5))
+        .unwrap();
+    assert_eq!(le_half.cumulative_count, Some(3));
+    assert!(
+        h.bucket
+            .iter()
+            .all(|b| b.upper_bound.is_some_and(f64::is_finite))
+    );
+    assert!(!h.positive_span.is_empty());
+    // Text keeps the classic histogram.
+    assert!(main.handle().render().contains(
+        "velocitytrader_order_fill_duration_seconds_bucket{symbol=\"EURUSD+\",le=\"0.5\"} 3"
+    ));
 }
 
 #[test]
