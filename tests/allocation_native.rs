@@ -57,7 +57,7 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 #[test]
 fn native_copies_allocate_no_more_than_a_second_histogram_record() {
     const CALLS: usize = 6_400;
-    // No upkeep during the count: the worker thread stays asleep.
+    // No upkeep during the count but the worker's first tick, at its start.
     let exporter = ExporterBuilder::new()
         .upkeep_interval(Duration::from_secs(3_600))
         .build_embedded()
@@ -115,8 +115,12 @@ fn native_copies_allocate_no_more_than_a_second_histogram_record() {
         ours > 0,
         "the sample buffers grow while nothing folds them in"
     );
+    // The worker's first upkeep tick comes at its start; if it lands during
+    // the count, each of the 5 buffers (3 classic, 2 native) starts a new
+    // block once more. An allocation per sample would add thousands.
+    let first_upkeep = 5;
     assert!(
-        ours <= baseline,
+        ours <= baseline + first_upkeep,
         "{ours} allocations for {CALLS} decisions and fills on an exporter, raw histograms recording each latency twice: {baseline}"
     );
     eprintln!("{ours} allocations on the exporter, {baseline} raw");

@@ -61,6 +61,15 @@ pub(crate) struct LabelPair {
     pub(crate) value: Option<String>,
 }
 
+/// A label pair, for tests.
+#[cfg(test)]
+pub(crate) fn label(name: &str, value: &str) -> LabelPair {
+    LabelPair {
+        name: Some(name.into()),
+        value: Some(value.into()),
+    }
+}
+
 /// `message Gauge`.
 #[derive(Clone, PartialEq, prost::Message)]
 pub(crate) struct Gauge {

@@ -165,13 +165,7 @@ pub(super) fn as_count(value: f64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn label(name: &str, value: &str) -> LabelPair {
-        LabelPair {
-            name: Some(name.into()),
-            value: Some(value.into()),
-        }
-    }
+    use crate::exporter::protobuf::messages::label;
 
     #[test]
     fn values_in_every_spelling() {

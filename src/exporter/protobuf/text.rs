@@ -245,14 +245,7 @@ fn metric_for<'f>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exporter::protobuf::messages::LabelPair;
-
-    fn label(name: &str, value: &str) -> LabelPair {
-        LabelPair {
-            name: Some(name.into()),
-            value: Some(value.into()),
-        }
-    }
+    use crate::exporter::protobuf::messages::label;
 
     #[test]
     fn counters_gauges_and_untyped_samples() {
