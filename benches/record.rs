@@ -10,7 +10,10 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use metrics::{Counter, Gauge, Key, Label, Recorder};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
-use velocity_metrics::{Agent, PhysicsReading, Regime, Symbol, Telemetry, Timeframe, Trade};
+use velocity_metrics::exporter::ExporterBuilder;
+use velocity_metrics::{
+    Agent, Fill, PhysicsReading, Regime, RiskDecision, Symbol, Telemetry, Timeframe, Trade,
+};
 
 #[path = "record/advanced.rs"]
 mod advanced;
@@ -192,6 +195,50 @@ fn bench_scrape(c: &mut Criterion) {
     group.finish();
 }
 
+/// The two recorders that feed the latency histograms, on an exporter's
+/// telemetry (with feature `protobuf` each sample also feeds the native
+/// histogram) beside the same calls on a plain recorder, in the same run.
+fn bench_latency_histograms_on_an_exporter(c: &mut Criterion) {
+    let exporter = ExporterBuilder::new()
+        .upkeep_interval(Duration::from_millis(200))
+        .build_embedded()
+        .unwrap();
+    let served = exporter.telemetry();
+    let plain = Telemetry::builder().build_with_recorder(Arc::new(
+        velocity_metrics::exporter::prometheus_builder().build_recorder(),
+    ));
+    let symbol = Symbol::new("BENCH00+").unwrap();
+    let fill = Fill {
+        latency: Duration::from_millis(12),
+        slippage: 0.000_02,
+        spread: 0.000_08,
+        partial: false,
+    };
+    for t in [served, &plain] {
+        t.record_order_filled(symbol, &fill).unwrap();
+        for decision in RiskDecision::ALL {
+            t.record_risk_decision(*decision, Duration::from_micros(90));
+        }
+    }
+    let mut group = c.benchmark_group("latency histograms on an exporter");
+    for (name, t) in [("exporter", served), ("plain recorder", &plain)] {
+        group.bench_function(format!("record_order_filled ({name})"), |b| {
+            b.iter(|| t.record_order_filled(symbol, black_box(&fill)).unwrap());
+        });
+        let mut i = 0usize;
+        group.bench_function(format!("record_risk_decision ({name})"), |b| {
+            b.iter(|| {
+                i = i.wrapping_add(1);
+                t.record_risk_decision(
+                    RiskDecision::ALL[i % 4],
+                    black_box(Duration::from_micros(120)),
+                );
+            });
+        });
+    }
+    group.finish();
+}
+
 fn exposition_series(text: &str) -> usize {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -201,6 +248,6 @@ fn exposition_series(text: &str) -> usize {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = bench_record_trade, bench_market_updates, bench_scrape, advanced::bench_advanced
+    targets = bench_record_trade, bench_market_updates, bench_scrape, advanced::bench_advanced, bench_latency_histograms_on_an_exporter
 }
 criterion_main!(benches);

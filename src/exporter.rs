@@ -39,9 +39,13 @@ mod flight;
 mod install;
 mod limits;
 #[cfg(feature = "protobuf")]
+mod native_histogram;
+#[cfg(feature = "protobuf")]
 mod native_histograms;
 mod negotiate;
 mod openmetrics;
+#[cfg(feature = "protobuf")]
+mod protobuf;
 #[cfg(feature = "push")]
 mod push;
 mod scrape;

@@ -36,8 +36,6 @@ impl Recorder for SharedRecorder {
         self.prometheus.describe_gauge(key, unit, description);
     }
     fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        #[cfg(feature = "protobuf")]
-        self.natives.describe(key.clone(), description.clone());
         self.prometheus.describe_histogram(key, unit, description);
     }
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
@@ -49,7 +47,7 @@ impl Recorder for SharedRecorder {
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
         let classic = self.prometheus.register_histogram(key, metadata);
         #[cfg(feature = "protobuf")]
-        let classic = self.natives.fan_out(key, metadata, classic);
+        let classic = self.natives.fan_out(key, classic);
         classic
     }
 }
@@ -167,7 +165,9 @@ impl Endpoint {
                 super::openmetrics::from_prometheus_text(&self.render_text()).into_bytes()
             }
             #[cfg(feature = "protobuf")]
-            ExpositionFormat::Protobuf => self.recorder.natives.render_protobuf(&self.handle),
+            ExpositionFormat::Protobuf => {
+                super::protobuf::render(&self.render_text(), &self.recorder.natives)
+            }
         }
     }
 

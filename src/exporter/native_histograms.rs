@@ -1,25 +1,27 @@
 //! Native histograms for the two latency histograms (feature `protobuf`),
-//! beside their classic buckets.
+//! kept beside their classic buckets.
 //!
-//! `metrics-exporter-prometheus` keeps a histogram either classic or native,
-//! and leaves native ones out of text. Text scrapers (`VictoriaMetrics`,
-//! `vmagent`, the shipped rules' `_bucket{le="0.5"}`) need the classic buckets,
-//! so every sample of those two histograms goes to both: the classic
-//! histogram in the endpoint's recorder and a native one in a second
-//! recorder of their own. A protobuf scrape then carries one message per
-//! series with both the classic buckets and the native spans, as
-//! `client_golang` writes a histogram that has both.
+//! Text scrapers (`VictoriaMetrics`, `vmagent`, the shipped rules'
+//! `_bucket{le="0.5"}`) need the classic buckets, which the endpoint's
+//! recorder keeps. Each sample of the two latency histograms also goes to a
+//! [`NativeHistogram`] of its series, here: the hot path only appends the
+//! value to a lock-free buffer (as the recorder does for the classic
+//! buckets), and the buffer is folded in at upkeep and before each protobuf
+//! render. A protobuf scrape then carries one message per series with both
+//! the classic buckets and the native spans, as `client_golang` writes a
+//! histogram that has both.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use metrics::{Histogram, HistogramFn, Key, Metadata, Recorder};
-use metrics_exporter_prometheus::{
-    Matcher, NativeHistogramConfig, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
-};
-use prost::Message;
+use metrics::{Histogram, HistogramFn, Key};
+use metrics_exporter_prometheus::formatting::{sanitize_label_key, sanitize_label_value};
+use metrics_util::storage::AtomicBucket;
 
+use super::native_histogram::NativeHistogram;
+use super::protobuf::unescape_label_value;
 use crate::catalogue;
+use crate::telemetry::lock;
 
 /// The histograms served natively too.
 pub(crate) const NATIVE_HISTOGRAMS: [&str; 2] = [
@@ -27,309 +29,198 @@ pub(crate) const NATIVE_HISTOGRAMS: [&str; 2] = [
     catalogue::RISK_DECISION_DURATION_SECONDS.name,
 ];
 
-/// Bucket growth factor: schema 3 (each bucket 2^(1/8) ≈ 9 % wider than
-/// the last), Prometheus' own default resolution.
-const BUCKET_FACTOR: f64 = 1.090_507_732_665_257_7;
-/// Bucket limit per series; the schema coarsens beyond it.
-const MAX_BUCKETS: u32 = 160;
-/// Observations at or below 1 ns count as zero.
-const ZERO_THRESHOLD: f64 = 1e-9;
+/// A series as a scrape names it: family name and its labels — global
+/// labels and the key's, as the text exposition spells them once parsed —
+/// sorted by label name.
+pub(crate) type SeriesId = (String, Vec<(String, String)>);
 
-/// The second recorder, holding the native copies.
-#[derive(Debug)]
+/// The native copies of the latency histograms, one per series.
+#[derive(Debug, Default)]
 pub(crate) struct NativeHistograms {
-    recorder: PrometheusRecorder,
-    handle: PrometheusHandle,
+    global_labels: Vec<(String, String)>,
+    series: Mutex<HashMap<SeriesId, Arc<NativeSeries>>>,
+}
+
+/// One series: samples not yet folded in, and the histogram.
+#[derive(Debug, Default)]
+struct NativeSeries {
+    pending: AtomicBucket<f64>,
+    histogram: Mutex<NativeHistogram>,
+}
+
+impl NativeSeries {
+    /// Folds the pending samples into the histogram.
+    fn fold(&self) -> NativeHistogram {
+        let mut histogram = lock(&self.histogram);
+        self.pending.clear_with(|samples| {
+            for &value in samples {
+                histogram.observe(value);
+            }
+        });
+        histogram.clone()
+    }
 }
 
 impl NativeHistograms {
     pub(crate) fn new(global_labels: &[(String, String)]) -> Self {
-        let config = NativeHistogramConfig::new(BUCKET_FACTOR, MAX_BUCKETS, ZERO_THRESHOLD)
-            .expect("constant native histogram configuration is valid");
-        let mut builder = PrometheusBuilder::new();
-        for name in NATIVE_HISTOGRAMS {
-            builder =
-                builder.set_native_histogram_for_metric(Matcher::Full(name.into()), config.clone());
+        Self {
+            global_labels: global_labels.to_vec(),
+            series: Mutex::default(),
         }
-        for (key, value) in global_labels {
-            builder = builder.add_global_label(key, value);
-        }
-        let recorder = builder.build_recorder();
-        let handle = recorder.handle();
-        Self { recorder, handle }
     }
 
     /// `classic`, or — for the two latency histograms — a handle feeding
-    /// both `classic` and its native copy.
-    pub(crate) fn fan_out(
-        &self,
-        key: &Key,
-        metadata: &Metadata<'_>,
-        classic: Histogram,
-    ) -> Histogram {
+    /// both `classic` and the native histogram of `key`'s series.
+    pub(crate) fn fan_out(&self, key: &Key, classic: Histogram) -> Histogram {
         if !NATIVE_HISTOGRAMS.contains(&key.name()) {
             return classic;
         }
-        let native = self.recorder.register_histogram(key, metadata);
+        let native = Arc::clone(lock(&self.series).entry(self.series_id(key)).or_default());
         Histogram::from_arc(Arc::new(Both { classic, native }))
     }
 
-    /// Copies a histogram's help text to the native recorder.
-    pub(crate) fn describe(&self, key: metrics::KeyName, description: metrics::SharedString) {
-        if NATIVE_HISTOGRAMS.contains(&key.as_str()) {
-            self.recorder.describe_histogram(key, None, description);
-        }
-    }
-
+    /// Folds every series' pending samples in, bounding their memory.
     pub(crate) fn run_upkeep(&self) {
-        self.handle.run_upkeep();
+        for series in self.all() {
+            series.fold();
+        }
     }
 
-    /// The protobuf exposition of `main`, the two latency histograms
-    /// carrying their native spans beside the classic buckets.
-    pub(crate) fn render_protobuf(&self, main: &PrometheusHandle) -> Vec<u8> {
-        let mut natives: HashMap<String, MetricFamily> = HashMap::new();
-        for raw in delimited(&self.handle.render_protobuf()) {
-            if let Ok(family) = MetricFamily::decode(raw) {
-                natives.insert(family.name.clone().unwrap_or_default(), family);
+    /// Every series' histogram, pending samples folded in.
+    pub(crate) fn snapshot(&self) -> HashMap<SeriesId, NativeHistogram> {
+        let series: Vec<(SeriesId, Arc<NativeSeries>)> = lock(&self.series)
+            .iter()
+            .map(|(id, series)| (id.clone(), Arc::clone(series)))
+            .collect();
+        series
+            .into_iter()
+            .map(|(id, series)| (id, series.fold()))
+            .collect()
+    }
+
+    fn all(&self) -> Vec<Arc<NativeSeries>> {
+        lock(&self.series).values().cloned().collect()
+    }
+
+    /// The labels the recorder renders for `key` (the global labels, each
+    /// replaced by a key label of the same name, then the key's other
+    /// labels), sanitized as it sanitizes them and read back as a text
+    /// parser reads them: so the id equals what a protobuf render parses
+    /// from the text.
+    fn series_id(&self, key: &Key) -> SeriesId {
+        let mut labels = self.global_labels.clone();
+        for label in key.labels() {
+            match labels.iter_mut().find(|(name, _)| name == label.key()) {
+                Some((_, value)) => label.value().clone_into(value),
+                None => labels.push((label.key().to_owned(), label.value().to_owned())),
             }
         }
-        let classic = main.render_protobuf();
-        let mut out = Vec::with_capacity(classic.len() + 4096);
-        for raw in delimited(&classic) {
-            let name = FamilyName::decode(raw).ok().and_then(|f| f.name);
-            let native = name.as_ref().and_then(|name| natives.remove(name));
-            if let (Some(native), Ok(classic)) = (native, MetricFamily::decode(raw)) {
-                // Encoding into a Vec cannot fail.
-                let _ = merge(&classic, native).encode_length_delimited(&mut out);
-            } else {
-                prost::encoding::encode_varint(raw.len() as u64, &mut out);
-                out.extend_from_slice(raw);
-            }
-        }
-        for family in natives.into_values() {
-            let _ = family.encode_length_delimited(&mut out);
-        }
-        out
+        let mut labels: Vec<(String, String)> = labels
+            .into_iter()
+            .map(|(name, value)| {
+                (
+                    sanitize_label_key(&name),
+                    unescape_label_value(&sanitize_label_value(&value)),
+                )
+            })
+            .collect();
+        labels.sort();
+        (key.name().to_owned(), labels)
     }
 }
 
 /// One sample to both histograms.
 struct Both {
     classic: Histogram,
-    native: Histogram,
+    native: Arc<NativeSeries>,
 }
 
 impl HistogramFn for Both {
     fn record(&self, value: f64) {
         self.classic.record(value);
-        self.native.record(value);
+        self.native.pending.push(value);
     }
-}
-
-/// The messages of a length-delimited stream.
-fn delimited(mut bytes: &[u8]) -> Vec<&[u8]> {
-    let mut messages = Vec::new();
-    while !bytes.is_empty() {
-        let Ok(length) = prost::decode_length_delimiter(&mut bytes) else {
-            break;
-        };
-        let Some((message, rest)) = bytes.split_at_checked(length) else {
-            break;
-        };
-        messages.push(message);
-        bytes = rest;
-    }
-    messages
-}
-
-fn sorted_labels(metric: &Metric) -> Vec<(Option<&str>, Option<&str>)> {
-    let mut labels: Vec<_> = metric
-        .label
-        .iter()
-        .map(|l| (l.name.as_deref(), l.value.as_deref()))
-        .collect();
-    labels.sort_unstable();
-    labels
-}
-
-/// The native family with each series' classic buckets added. The native
-/// count and sum are the message's (a native histogram must agree with its
-/// own buckets); a classic bucket recorded after the native copy was read is
-/// capped at that count, and the `+Inf` bucket is left to the scraper (it is
-/// the count by definition).
-fn merge(classic: &MetricFamily, mut native: MetricFamily) -> MetricFamily {
-    for metric in &mut native.metric {
-        let labels = sorted_labels(metric);
-        let Some(classic_histogram) = classic
-            .metric
-            .iter()
-            .find(|c| sorted_labels(c) == labels)
-            .and_then(|c| c.histogram.as_ref())
-        else {
-            continue;
-        };
-        if let Some(histogram) = metric.histogram.as_mut() {
-            let count = histogram.sample_count.unwrap_or(0);
-            histogram.bucket = classic_histogram
-                .bucket
-                .iter()
-                .filter(|b| b.upper_bound.is_some_and(f64::is_finite))
-                .map(|b| Bucket {
-                    cumulative_count: Some(b.cumulative_count.unwrap_or(0).min(count)),
-                    upper_bound: b.upper_bound,
-                })
-                .collect();
-        }
-    }
-    native
-}
-
-// The subset of `io.prometheus.client` (client_model's metrics.proto) that
-// the two histogram families use, for decoding and re-encoding them.
-
-#[derive(Clone, PartialEq, Message)]
-struct FamilyName {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct MetricFamily {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(string, optional, tag = "2")]
-    help: Option<String>,
-    #[prost(int32, optional, tag = "3")]
-    r#type: Option<i32>,
-    #[prost(message, repeated, tag = "4")]
-    metric: Vec<Metric>,
-    #[prost(string, optional, tag = "5")]
-    unit: Option<String>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct Metric {
-    #[prost(message, repeated, tag = "1")]
-    label: Vec<LabelPair>,
-    #[prost(message, optional, tag = "7")]
-    histogram: Option<HistogramMessage>,
-    #[prost(int64, optional, tag = "6")]
-    timestamp_ms: Option<i64>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct LabelPair {
-    #[prost(string, optional, tag = "1")]
-    name: Option<String>,
-    #[prost(string, optional, tag = "2")]
-    value: Option<String>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct HistogramMessage {
-    #[prost(uint64, optional, tag = "1")]
-    sample_count: Option<u64>,
-    #[prost(double, optional, tag = "2")]
-    sample_sum: Option<f64>,
-    #[prost(message, repeated, tag = "3")]
-    bucket: Vec<Bucket>,
-    #[prost(sint32, optional, tag = "5")]
-    schema: Option<i32>,
-    #[prost(double, optional, tag = "6")]
-    zero_threshold: Option<f64>,
-    #[prost(uint64, optional, tag = "7")]
-    zero_count: Option<u64>,
-    #[prost(message, repeated, tag = "9")]
-    negative_span: Vec<BucketSpan>,
-    #[prost(sint64, repeated, packed = "false", tag = "10")]
-    negative_delta: Vec<i64>,
-    #[prost(message, repeated, tag = "12")]
-    positive_span: Vec<BucketSpan>,
-    #[prost(sint64, repeated, packed = "false", tag = "13")]
-    positive_delta: Vec<i64>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct Bucket {
-    #[prost(uint64, optional, tag = "1")]
-    cumulative_count: Option<u64>,
-    #[prost(double, optional, tag = "2")]
-    upper_bound: Option<f64>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct BucketSpan {
-    #[prost(sint32, optional, tag = "1")]
-    offset: Option<i32>,
-    #[prost(uint32, optional, tag = "2")]
-    length: Option<u32>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use metrics::Unit;
+    use metrics::{Label, Recorder};
 
-    fn family(bytes: &[u8], name: &str) -> Option<MetricFamily> {
-        delimited(bytes)
-            .into_iter()
-            .filter_map(|raw| MetricFamily::decode(raw).ok())
-            .find(|f| f.name.as_deref() == Some(name))
+    #[test]
+    fn only_the_latency_histograms_get_a_native_copy() {
+        let natives = NativeHistograms::new(&[("account".into(), "a-1".into())]);
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let metadata = catalogue::metadata();
+        let fill = Key::from_parts(NATIVE_HISTOGRAMS[0], vec![Label::new("symbol", "EURUSD+")]);
+        let other = Key::from_name("velocitytrader_db_query_duration_seconds");
+        for (key, value) in [(&fill, 0.04), (&other, 0.5)] {
+            let histogram = natives.fan_out(key, recorder.register_histogram(key, &metadata));
+            histogram.record(value);
+            histogram.record(value);
+        }
+        // The same key again shares the series.
+        natives
+            .fan_out(&fill, recorder.register_histogram(&fill, &metadata))
+            .record(0.08);
+        let snapshot = natives.snapshot();
+        assert_eq!(snapshot.len(), 1);
+        let id = (
+            NATIVE_HISTOGRAMS[0].to_owned(),
+            vec![
+                ("account".to_owned(), "a-1".to_owned()),
+                ("symbol".to_owned(), "EURUSD+".to_owned()),
+            ],
+        );
+        assert_eq!(snapshot[&id].count(), 3);
+        // Classic samples still reach the recorder.
+        assert!(
+            recorder
+                .handle()
+                .render()
+                .contains("velocitytrader_db_query_duration_seconds_count 2")
+        );
     }
 
     #[test]
-    fn latency_histograms_carry_both_bucket_kinds() {
-        let mut builder = PrometheusBuilder::new();
-        builder = builder
-            .set_buckets_for_metric(
-                Matcher::Full(NATIVE_HISTOGRAMS[0].into()),
-                catalogue::ORDER_FILL_BUCKETS,
-            )
-            .unwrap();
-        let main = builder.build_recorder();
-        let natives = NativeHistograms::new(&[]);
+    fn series_ids_read_labels_as_the_text_spells_them() {
+        let natives = NativeHistograms::new(&[
+            ("engine".into(), "global".into()),
+            ("bad-name".into(), "x".into()),
+        ]);
         let key = Key::from_parts(
-            NATIVE_HISTOGRAMS[0],
-            vec![metrics::Label::new("symbol", "EURUSD+")],
+            NATIVE_HISTOGRAMS[1],
+            vec![
+                Label::new("engine", "own"),
+                Label::new("decision", "a\"b\\c\nd €"),
+            ],
         );
-        let metadata = catalogue::metadata();
-        main.describe_histogram(
-            NATIVE_HISTOGRAMS[0].into(),
-            Some(Unit::Seconds),
-            "fills".into(),
+        let (_, labels) = natives.series_id(&key);
+        assert_eq!(
+            labels,
+            [
+                ("bad_name".to_owned(), "x".to_owned()),
+                ("decision".to_owned(), "a\"b\\c\nd €".to_owned()),
+                ("engine".to_owned(), "own".to_owned()),
+            ]
         );
-        let histogram = natives.fan_out(&key, &metadata, main.register_histogram(&key, &metadata));
-        for value in [0.02, 0.03, 0.3, 2.0] {
-            histogram.record(value);
-        }
-        main.register_counter(&Key::from_name("other_total"), &metadata)
-            .increment(1);
+    }
 
-        let bytes = natives.render_protobuf(&main.handle());
-        let merged = family(&bytes, NATIVE_HISTOGRAMS[0]).expect("fill family");
-        assert!(
-            family(&bytes, "other_total").is_some(),
-            "other families pass through"
+    #[test]
+    fn upkeep_folds_pending_samples() {
+        let natives = NativeHistograms::new(&[]);
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let key = Key::from_name(NATIVE_HISTOGRAMS[1]);
+        let histogram = natives.fan_out(
+            &key,
+            recorder.register_histogram(&key, &catalogue::metadata()),
         );
-        let h = merged.metric[0].histogram.clone().unwrap();
-        assert_eq!(h.sample_count, Some(4));
-        assert_eq!(h.schema, Some(3));
-        let le_half = h
-            .bucket
-            .iter()
-            .find(|b| b.upper_bound == Some(0.5))
-            .unwrap();
-        assert_eq!(le_half.cumulative_count, Some(3));
-        assert!(
-            h.bucket
-                .iter()
-                .all(|b| b.upper_bound.is_some_and(f64::is_finite))
-        );
-        assert!(!h.positive_span.is_empty());
-        // Text keeps the classic histogram.
-        assert!(main.handle().render().contains(
-            "velocitytrader_order_fill_duration_seconds_bucket{symbol=\"EURUSD+\",le=\"0.5\"} 3"
-        ));
+        for _ in 0..1_000 {
+            histogram.record(0.000_09);
+        }
+        natives.run_upkeep();
+        let series = natives.all();
+        assert!(series[0].pending.is_empty());
+        assert_eq!(lock(&series[0].histogram).count(), 1_000);
     }
 }
