@@ -68,7 +68,7 @@ def test_restart_with_restore_in_order(db: Path) -> None:
     vm.replay(db, exporter.telemetry)
     exporter.set_ready()
     status, _, body = exporter.scrape()
-    assert status == 200 and value(body, "velocitytrader_trades_total") == 3
+    assert status == 200 and value(body.decode(), "velocitytrader_trades_total") == 3
 
 
 def test_unreadable_databases_are_backfill_errors(tmp_path: Path) -> None:
