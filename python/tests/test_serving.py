@@ -96,6 +96,12 @@ def test_install_serves_the_module_level_functions() -> None:
             raise AssertionError("second install accepted")
         vm.shutdown()
         assert not exporter.is_running
+        try:
+            vm.install(listen="127.0.0.1:0")
+        except vm.ExporterError as e:
+            assert e.kind == "installed_shut_down" and "cannot be restarted" in str(e), e
+        else:
+            raise AssertionError("install after shutdown accepted")
         vm.record_trade("SNIPER", "EURUSD+", "M5", 1.0)   # recording goes on
         assert value(vm.render(), "velocitytrader_trades_total") == 3
         print("ok")
