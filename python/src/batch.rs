@@ -17,7 +17,7 @@ use velocity_metrics::exporter::{BatchRun, BatchTargets, Exporter, PushReport};
 use crate::batch_targets::{PyImportTarget, PyPushTarget};
 use crate::errors::{self, guarded};
 use crate::exporter::{ExporterRef, PyExporter};
-use crate::options::{self, ExporterOptions, PyEngineIdentity};
+use crate::options::{ExporterOptions, PyEngineIdentity};
 use crate::telemetry::PyTelemetry;
 
 /// What a finished run pushed and imported.
@@ -261,14 +261,9 @@ pub(crate) fn batch(
                 ));
             }
         };
-        let options = ExporterOptions {
-            global_labels,
-            identity: identity.map(|i| i.get().0.clone()),
-            buckets,
-            upkeep_interval,
-            start_unready: false,
-        };
-        let builder = options.builder(options::telemetry_builder(telemetry)?)?;
+        let builder =
+            ExporterOptions::new(global_labels, identity, buckets, upkeep_interval, false)
+                .with_telemetry(telemetry)?;
         let run = py
             .detach(move || builder.build_push(targets))
             .map_err(|e| errors::exporter(&e))?;

@@ -117,7 +117,33 @@ pub(crate) struct ExporterOptions<'py> {
     pub(crate) start_unready: bool,
 }
 
-impl ExporterOptions<'_> {
+impl<'py> ExporterOptions<'py> {
+    /// The options as the keyword arguments of `install`, `serve`,
+    /// `embedded` and `batch` give them.
+    pub(crate) fn new(
+        global_labels: Option<Bound<'py, PyDict>>,
+        identity: Option<Bound<'py, PyEngineIdentity>>,
+        buckets: Option<Bound<'py, PyDict>>,
+        upkeep_interval: Option<f64>,
+        start_unready: bool,
+    ) -> Self {
+        Self {
+            global_labels,
+            identity: identity.map(|i| i.get().0.clone()),
+            buckets,
+            upkeep_interval,
+            start_unready,
+        }
+    }
+
+    /// The builder these options and the telemetry keywords describe.
+    pub(crate) fn with_telemetry(
+        &self,
+        telemetry: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<ExporterBuilder> {
+        self.builder(telemetry_builder(telemetry)?)
+    }
+
     /// The builder these options and the telemetry settings describe.
     pub(crate) fn builder(&self, telemetry: TelemetryBuilder) -> PyResult<ExporterBuilder> {
         let mut builder = ExporterBuilder::new().telemetry(telemetry);

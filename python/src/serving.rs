@@ -17,7 +17,7 @@ use velocity_metrics::exporter::{Exporter, ExporterBuilder};
 use crate::errors::{self, guarded};
 use crate::exporter::{ExporterRef, OwnedExporter, PyExporter};
 use crate::listener::ListenerOptions;
-use crate::options::{self, ExporterOptions, PyEngineIdentity};
+use crate::options::{ExporterOptions, PyEngineIdentity};
 use crate::telemetry::{PyTelemetry, Target};
 
 /// The exporter `install` started.
@@ -45,20 +45,6 @@ pub(crate) fn render_default(py: Python<'_>) -> PyResult<String> {
             "no_endpoint",
         ))
     })
-}
-
-/// The options `install`, `serve` and `embedded` share, besides the
-/// listener's.
-macro_rules! exporter_options {
-    ($global_labels:ident, $identity:ident, $buckets:ident, $upkeep_interval:ident, $start_unready:ident) => {
-        ExporterOptions {
-            global_labels: $global_labels,
-            identity: $identity.map(|i| i.get().0.clone()),
-            buckets: $buckets,
-            upkeep_interval: $upkeep_interval,
-            start_unready: $start_unready,
-        }
-    };
 }
 
 /// An endpoint with a listener: `install` and `serve`.
@@ -110,14 +96,14 @@ macro_rules! listening {
                     max_header_bytes,
                     scrape_timeout,
                 };
-                let options = exporter_options!(
+                let builder = ExporterOptions::new(
                     global_labels,
                     identity,
                     buckets,
                     upkeep_interval,
-                    start_unready
-                );
-                let builder = options.builder(options::telemetry_builder(telemetry)?)?;
+                    start_unready,
+                )
+                .with_telemetry(telemetry)?;
                 let builder = listener.apply(builder)?;
                 let start = $start;
                 let exporter = py.detach(move || start(builder))?;
@@ -182,14 +168,14 @@ pub(crate) fn embedded(
     telemetry: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyExporter> {
     guarded(|| {
-        let options = exporter_options!(
+        let builder = ExporterOptions::new(
             global_labels,
             identity,
             buckets,
             upkeep_interval,
-            start_unready
-        );
-        let builder = options.builder(options::telemetry_builder(telemetry)?)?;
+            start_unready,
+        )
+        .with_telemetry(telemetry)?;
         let exporter = py
             .detach(move || builder.build_embedded())
             .map_err(|e| errors::exporter(&e))?;

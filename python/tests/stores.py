@@ -5,6 +5,7 @@ loopback port and stopped by its process id with the test's ``Children``."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import time
@@ -12,7 +13,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from conftest import Children, free_port, http_get, require_program, wait_until
+from conftest import Children, free_port, http_get, http_request, require_program, wait_until
+from credentials import Credentials, bcrypt_hash, generate
 
 
 def start_pushgateway(children: Children, ready: Callable[[int], bool],
@@ -33,6 +35,21 @@ def start_pushgateway(children: Children, ready: Callable[[int], bool],
 
 def start_plain_pushgateway(children: Children) -> int:
     return start_pushgateway(children, lambda port: http_get(f"http://127.0.0.1:{port}/-/ready")[0] == 200)
+
+
+def start_secure_pushgateway(children: Children, dir: Path, user: str,
+                             password: str) -> Tuple[int, Credentials, dict]:
+    """A Pushgateway behind HTTPS (a fresh CA and certificate) that wants
+    ``user:password``; returns its port, the credentials' files and the
+    ``Authorization`` header that reads it."""
+    creds = generate(dir / "pki")
+    config = dir / "pushgateway-web.yml"
+    config.write_text(f"tls_server_config:\n  cert_file: {creds.server_cert}\n  key_file: {creds.server_key}\n"
+                      f"basic_auth_users:\n  {user}: {bcrypt_hash(password)}\n")
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+    port = start_pushgateway(children, lambda p: http_request(f"https://127.0.0.1:{p}/-/ready", auth,
+                                                              creds.client_context())[0] == 200, config)
+    return port, creds, auth
 
 
 def start_victoria_metrics(children: Children, dir: Path) -> int:

@@ -15,9 +15,9 @@ import pytest
 
 import velocity_metrics as vm
 from conftest import Children, free_port, http_get, http_request
-from credentials import bcrypt_hash, generate, secret_file
+from credentials import secret_file
 from exposition import value
-from stores import query_range, settle, start_plain_pushgateway, start_pushgateway, start_victoria_metrics
+from stores import query_range, settle, start_plain_pushgateway, start_secure_pushgateway, start_victoria_metrics
 
 HOUR = 3_600.0
 JOB = vm.DEFAULT_PUSH_JOB
@@ -88,13 +88,7 @@ def test_a_push_whose_grouping_would_rewrite_the_run_id_is_refused(children: Chi
 
 @pytest.mark.needs_pushgateway
 def test_over_https_with_basic_auth_from_a_password_file(children: Children, tmp_path: Path) -> None:
-    creds = generate(tmp_path / "pki")
-    config = tmp_path / "web.yml"
-    config.write_text(f"tls_server_config:\n  cert_file: {creds.server_cert}\n  key_file: {creds.server_key}\n"
-                      f"basic_auth_users:\n  backtests: {bcrypt_hash('s3cret pass')}\n")
-    auth = {"Authorization": "Basic YmFja3Rlc3RzOnMzY3JldCBwYXNz"}  # backtests:s3cret pass
-    port = start_pushgateway(children, lambda p: http_request(f"https://127.0.0.1:{p}/-/ready", auth,
-                                                              creds.client_context())[0] == 200, config)
+    port, creds, auth = start_secure_pushgateway(children, tmp_path, "backtests", "s3cret pass")
     url = f"https://127.0.0.1:{port}"
     right = secret_file(tmp_path, "password", "s3cret pass")
     target = vm.PushTarget(url, grouping={"run_id": "tls-1"}, user="backtests", password_file=right,
