@@ -199,10 +199,11 @@ impl PyBatchRun {
         Ok(false)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "<velocity_metrics.BatchRun {:?}>",
-            self.exporter.telemetry()
+            "<velocity_metrics.BatchRun labels={:?} finished={}>",
+            self.exporter.telemetry().constant_labels(),
+            self.is_finished(py)
         )
     }
 }
