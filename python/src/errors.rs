@@ -16,8 +16,10 @@ pub(crate) mod py {
     pyo3::import_exception!(velocity_metrics._errors, ParseError);
     pyo3::import_exception!(velocity_metrics._errors, ExporterError);
     pyo3::import_exception!(velocity_metrics._errors, ExporterConfigError);
+    pyo3::import_exception!(velocity_metrics._errors, WebConfigError);
     pyo3::import_exception!(velocity_metrics._errors, BackfillError);
     pyo3::import_exception!(velocity_metrics._errors, PushError);
+    pyo3::import_exception!(velocity_metrics._errors, PushConfigError);
     pyo3::import_exception!(velocity_metrics._errors, InternalError);
 }
 
@@ -26,9 +28,11 @@ pub(crate) mod py {
 pub(crate) fn record(error: &velocity_metrics::RecordError) -> PyErr {
     use velocity_metrics::RecordError as E;
     let field = match error {
-        E::NotFinite { field, .. } | E::Negative { field, .. } | E::OutOfRange { field, .. } => {
-            Some(*field)
-        }
+        E::NotFinite { field, .. }
+        | E::Negative { field, .. }
+        | E::OutOfRange { field, .. }
+        | E::TimeUnit { field, .. }
+        | E::InFuture { field, .. } => Some(*field),
         E::LimitReached { what, .. } => Some(*what),
         _ => None,
     };
@@ -57,8 +61,8 @@ pub(crate) fn parse(error: &velocity_metrics::ParseError) -> PyErr {
 }
 
 /// Starting or configuring an endpoint failed. Bad configuration (labels,
-/// buckets, allow-list) is a `ValueError` subclass; the rest is
-/// `ExporterError(message, kind)`.
+/// buckets, allow-list, TLS and auth) is a `ValueError` subclass; the rest
+/// is `ExporterError(message, kind)`.
 pub(crate) fn exporter(error: &velocity_metrics::exporter::ExporterError) -> PyErr {
     use velocity_metrics::exporter::ExporterError as E;
     let kind = match error {
@@ -66,11 +70,13 @@ pub(crate) fn exporter(error: &velocity_metrics::exporter::ExporterError) -> PyE
         E::InvalidBuckets(_) | E::InvalidAllowList { .. } => {
             return py::ExporterConfigError::new_err(error.to_string());
         }
+        E::WebConfig(_) => return py::WebConfigError::new_err(error.to_string()),
         E::AddressInUse { .. } => "address_in_use",
         E::Bind { .. } => "bind",
         E::LabelClash { .. } => "label_clash",
         E::DuplicateTelemetry { .. } => "duplicate_telemetry",
         E::AlreadyInstalled { .. } => "already_installed",
+        E::InstalledShutDown { .. } => "installed_shut_down",
         E::DefaultCreatedEarly { .. } => "default_created_early",
         E::GlobalRecorderTaken => "global_recorder_taken",
         E::Runtime(_) => "runtime",
@@ -88,6 +94,40 @@ pub(crate) fn config(message: String) -> PyErr {
 /// `set_default` after a default exists.
 pub(crate) fn already_installed(error: velocity_metrics::AlreadyInstalled) -> PyErr {
     py::ExporterError::new_err((error.to_string(), "already_installed"))
+}
+
+/// A batch run's destination refused or unreachable, or its configuration
+/// refused: `PushError(message, kind, reason)`, where `reason` is the
+/// `velocitytrader_push_failures_total` label; configuration (`reason`
+/// `config`: URL, grouping, credentials, CA file, a grouping conflict, a
+/// refused checkpoint time) is `PushConfigError`, a `ValueError`.
+pub(crate) fn push(error: &velocity_metrics::exporter::PushError) -> PyErr {
+    use velocity_metrics::exporter::PushError as E;
+    let kind = match error {
+        E::InvalidUrl { .. } => "invalid_url",
+        E::InvalidGrouping(_) => "invalid_grouping",
+        E::Credentials { .. } => "credentials",
+        E::CaFile { .. } => "ca_file",
+        E::GroupingConflict { .. } => "grouping_conflict",
+        E::Checkpoint(_) => "checkpoint",
+        E::Connect { .. } => "connect",
+        E::Transfer { .. } => "transfer",
+        E::Unauthorized { .. } => "unauthorized",
+        E::Rejected { .. } => "rejected",
+        _ => "other",
+    };
+    let reason = error.reason();
+    if reason == "config" {
+        py::PushConfigError::new_err((error.to_string(), kind))
+    } else {
+        py::PushError::new_err((error.to_string(), kind, reason))
+    }
+}
+
+/// A batch-run option the binding itself refuses (credentials given by
+/// halves, a run used after `finish()`).
+pub(crate) fn push_config(message: String, kind: &'static str) -> PyErr {
+    py::PushConfigError::new_err((message, kind))
 }
 
 /// A database that could not be read (or history that could not be written).

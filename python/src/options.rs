@@ -3,11 +3,9 @@
 //! `Exporter.add_telemetry(...)`, and the exporter's own. New builder
 //! options are one entry here each.
 
-use std::net::SocketAddr;
-
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use velocity_metrics::exporter::ExporterBuilder;
 use velocity_metrics::{EngineIdentity, Mode, Role, Telemetry, TelemetryBuilder, catalogue};
 
@@ -23,6 +21,7 @@ pub(crate) const TELEMETRY_OPTIONS: &[&str] = &[
     "periods_per_year",
     "var_window",
     "equity_clock_tolerance",
+    "future_tolerance",
     "trading_day_start",
     "role",
     "labels",
@@ -53,6 +52,9 @@ pub(crate) fn telemetry_builder(options: Option<&Bound<'_, PyDict>>) -> PyResult
             "equity_clock_tolerance" => {
                 builder.equity_clock_tolerance(seconds("equity_clock_tolerance", value.extract()?)?)
             }
+            "future_tolerance" => {
+                builder.future_tolerance(seconds("future_tolerance", value.extract()?)?)
+            }
             "trading_day_start" => {
                 builder.trading_day_start(seconds("trading_day_start", value.extract()?)?)
             }
@@ -78,6 +80,11 @@ pub(crate) fn telemetry_builder(options: Option<&Bound<'_, PyDict>>) -> PyResult
             "engine_version" => {
                 builder.engine_version(Some(&convert::text(&value, "engine_version")?))
             }
+            other if crate::listener::LISTENER_OPTIONS.contains(&other) => {
+                return Err(PyTypeError::new_err(format!(
+                    "unexpected keyword argument {other:?}: it configures the built-in listener of install() and serve(); embedded() and batch() have none (protect /metrics in your own web framework)"
+                )));
+            }
             other => {
                 return Err(PyTypeError::new_err(format!(
                     "unexpected keyword argument {other:?}; telemetry options are {}",
@@ -99,12 +106,10 @@ fn role(value: &Bound<'_, PyAny>) -> PyResult<Role> {
     }
 }
 
-/// The exporter's own options; `None` keeps the builder's default.
+/// The exporter's options besides the listener's (see `listener.rs`):
+/// labels, buckets, upkeep, readiness; `None` keeps the builder's default.
 #[derive(Default)]
 pub(crate) struct ExporterOptions<'py> {
-    pub(crate) listen: Option<Bound<'py, PyString>>,
-    pub(crate) port: Option<u16>,
-    pub(crate) allow_clients: Option<Vec<String>>,
     pub(crate) global_labels: Option<Bound<'py, PyDict>>,
     pub(crate) identity: Option<EngineIdentity>,
     pub(crate) buckets: Option<Bound<'py, PyDict>>,
@@ -112,27 +117,36 @@ pub(crate) struct ExporterOptions<'py> {
     pub(crate) start_unready: bool,
 }
 
-impl ExporterOptions<'_> {
+impl<'py> ExporterOptions<'py> {
+    /// The options as the keyword arguments of `install`, `serve`,
+    /// `embedded` and `batch` give them.
+    pub(crate) fn new(
+        global_labels: Option<Bound<'py, PyDict>>,
+        identity: Option<Bound<'py, PyEngineIdentity>>,
+        buckets: Option<Bound<'py, PyDict>>,
+        upkeep_interval: Option<f64>,
+        start_unready: bool,
+    ) -> Self {
+        Self {
+            global_labels,
+            identity: identity.map(|i| i.get().0.clone()),
+            buckets,
+            upkeep_interval,
+            start_unready,
+        }
+    }
+
+    /// The builder these options and the telemetry keywords describe.
+    pub(crate) fn with_telemetry(
+        &self,
+        telemetry: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<ExporterBuilder> {
+        self.builder(telemetry_builder(telemetry)?)
+    }
+
     /// The builder these options and the telemetry settings describe.
     pub(crate) fn builder(&self, telemetry: TelemetryBuilder) -> PyResult<ExporterBuilder> {
         let mut builder = ExporterBuilder::new().telemetry(telemetry);
-        if let Some(listen) = &self.listen {
-            let text = listen.to_cow()?;
-            let address: SocketAddr = text.parse().map_err(|_| {
-                errors::config(format!(
-                    "invalid listen address {text:?}: expected host:port such as 127.0.0.1:9090 or [::1]:9090"
-                ))
-            })?;
-            builder = builder.listen_address(address);
-        }
-        if let Some(port) = self.port {
-            builder = builder.port(port);
-        }
-        for network in self.allow_clients.iter().flatten() {
-            builder = builder
-                .allow_client(network)
-                .map_err(|e| errors::exporter(&e))?;
-        }
         if let Some(labels) = &self.global_labels {
             for (name, value) in labels.iter() {
                 builder = builder

@@ -8,7 +8,7 @@ use velocity_metrics::Telemetry;
 use velocity_metrics::exporter::ExporterBuilder;
 
 use crate::errors::{self, guarded};
-use crate::exporter::{ExporterRef, OwnedExporter, Scraped};
+use crate::exporter::{ExporterRef, OwnedExporter};
 use crate::options;
 
 /// Which telemetry a Python object stands for.
@@ -29,8 +29,10 @@ pub(crate) enum Target {
 /// `Telemetry(**options)` has a recorder of its own (nothing process-wide is
 /// touched): record into it, then `render()`. Options: `starting_balance`,
 /// `max_agents`, `max_symbols`, `return_period` (seconds), `periods_per_year`,
-/// `var_window`, `equity_clock_tolerance` (seconds), `trading_day_start`
-/// (seconds after 00:00 UTC), `role` (`"engine"` or `"database_reader"`),
+/// `var_window`, `equity_clock_tolerance` (seconds), `future_tolerance`
+/// (seconds a trade's or equity sample's time may be ahead of the clock;
+/// default 300, at most 86,400), `trading_day_start` (seconds after 00:00
+/// UTC), `role` (`"engine"` or `"database_reader"`),
 /// `labels` (constant labels, e.g. `{"account": "live-1"}`), `identity`
 /// (an `EngineIdentity`), `engine_version`. The module-level functions
 /// (`velocity_metrics.record_trade` …) are the methods of the process-wide
@@ -90,18 +92,27 @@ impl PyTelemetry {
     /// serves), exactly as a scrape sees it. Releases the GIL.
     fn render(&self, py: Python<'_>) -> PyResult<String> {
         guarded(|| match &self.target {
-            Target::Default => crate::exporter::render_default(py),
+            Target::Default => crate::serving::render_default(py),
             Target::Own { endpoint, .. } => Ok(py.detach(|| endpoint.render())),
         })
     }
 
-    /// What a scrape of this telemetry's endpoint answers now:
-    /// `(status, content_type, body)`, status 503 while it is not ready.
-    /// Releases the GIL.
-    fn scrape(&self, py: Python<'_>) -> PyResult<Scraped> {
+    /// What a scrape of this telemetry's endpoint answers now, negotiated
+    /// from the request's `Accept` and `Accept-Encoding` values as
+    /// `Exporter.scrape` does: a `ScrapeResponse` `(status, headers, body)`,
+    /// status 503 while the endpoint is not ready. Releases the GIL.
+    #[pyo3(signature = (accept=None, accept_encoding=None))]
+    fn scrape(
+        &self,
+        py: Python<'_>,
+        accept: Option<String>,
+        accept_encoding: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
         guarded(|| match &self.target {
-            Target::Default => crate::exporter::scrape_default(py),
-            Target::Own { endpoint, .. } => Ok(crate::exporter::scrape(py, endpoint)),
+            Target::Default => crate::scrape::default(py, accept, accept_encoding),
+            Target::Own { endpoint, .. } => {
+                crate::scrape::negotiated(py, endpoint, accept, accept_encoding)
+            }
         })
     }
 
@@ -150,6 +161,7 @@ impl PyTelemetry {
             "equity_clock_tolerance",
             config.equity_clock_tolerance.as_secs_f64(),
         )?;
+        dict.set_item("future_tolerance", config.future_tolerance.as_secs_f64())?;
         dict.set_item("trading_day_start", config.trading_day_start.as_secs_f64())?;
         let role = match config.role {
             velocity_metrics::Role::DatabaseReader => "database_reader",

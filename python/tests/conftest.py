@@ -4,6 +4,9 @@ missing one into a failure instead of a skip)."""
 
 from __future__ import annotations
 
+import http.client
+import importlib
+import json
 import os
 import shutil
 import socket
@@ -11,9 +14,12 @@ import subprocess
 import sys
 import time
 import urllib.error
+from email.message import Message
+import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Iterator, List, Optional
+from types import ModuleType
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -32,6 +38,17 @@ def require_program(name: str) -> str:
     return path
 
 
+def require_module(name: str) -> ModuleType:
+    """The module ``name``; a failure in CI when it is missing, a skip elsewhere."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        message = f"needs the Python package {name} (pip install {name})"
+        if REQUIRE_EXTERNAL:
+            pytest.fail(message + " (VM_REQUIRE_EXTERNAL=1: CI must run this test)")
+        pytest.skip(message)
+
+
 def free_port() -> int:
     """A port free on 127.0.0.1 now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -39,16 +56,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_get(url: str, timeout: float = 5.0) -> "tuple[int, str, str]":
-    """``(status, content_type, body)`` of a GET, error statuses included;
-    status 0 when nothing answers (connection refused, reset, timeout)."""
+def http_request(url: str, headers: Optional[Dict[str, str]] = None, context=None,
+                 timeout: float = 5.0) -> Tuple[int, Message, bytes]:
+    """``(status, headers, body)`` of a GET as sent (no decompression), error
+    statuses included; ``headers`` are looked up regardless of case; status 0 and the error's text when nothing answers
+    (connection refused or reset, timeout, a failed TLS handshake, an answer
+    that is not HTTP)."""
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read().decode()
-    except (urllib.error.URLError, OSError) as error:
-        return 0, "", str(error)
+        return error.code, error.headers, error.read()
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        return 0, Message(), str(error).encode()
+
+
+def http_get(url: str, timeout: float = 5.0, **kwargs) -> Tuple[int, str, str]:
+    """``(status, content_type, body text)`` of a GET, as ``http_request``."""
+    status, headers, body = http_request(url, timeout=timeout, **kwargs)
+    return status, headers.get("Content-Type", ""), body.decode(errors="replace")
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
@@ -87,6 +114,30 @@ class Children:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(timeout=10)
+
+
+def start_prometheus(children: Children, dir: Path, scrape_configs: str) -> int:
+    """Debian's ``prometheus`` scraping every second with ``scrape_configs``
+    (YAML, indented as list items under ``scrape_configs:``), its data and
+    log in ``dir``, on a free loopback port; returns the port."""
+    prometheus = require_program("prometheus")
+    port = free_port()
+    config = dir / "prometheus.yml"
+    config.write_text("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n" + scrape_configs)
+    with open(dir / "prometheus.log", "w") as log:
+        children.start([prometheus, f"--config.file={config}", f"--storage.tsdb.path={dir / 'data'}",
+                        f"--web.listen-address=127.0.0.1:{port}"],
+                       stdout=subprocess.DEVNULL, stderr=log)
+    return port
+
+
+def prometheus_query(port: int, promql: str) -> list:
+    """The result of an instant query (an empty list until Prometheus answers)."""
+    url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+    status, _, body = http_get(url)
+    if status != 200:
+        return []
+    return json.loads(body)["data"]["result"]
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import velocity_metrics as vm
 
 #: 2026-11-25 00:00 UTC, a whole number of hours.
@@ -11,7 +13,8 @@ T0 = 1_795_564_800.0
 
 def telemetry() -> vm.Telemetry:
     return vm.Telemetry(starting_balance=10_000.0, return_period=3600.0,
-                        periods_per_year=24.0 * 252.0, labels={"account": "parity"})
+                        periods_per_year=24.0 * 252.0, future_tolerance=60.0,
+                        labels={"account": "parity"})
 
 
 def run(t: vm.Telemetry) -> None:
@@ -29,6 +32,18 @@ def run(t: vm.Telemetry) -> None:
     try:  # a refused trade is counted, not recorded
         t.record_trade(sniper, gold, "H1", float("nan"))
         raise AssertionError("a NaN P&L was accepted")
+    except vm.RecordError:
+        pass
+    # Times that are refused and counted: milliseconds, before 1970, an hour ahead.
+    for closed_at in (T0 * 1_000.0, -1.0, time.time() + 3_600.0):
+        try:
+            t.record_trade(sniper, gold, "H1", 1.0, closed_at=closed_at)
+            raise AssertionError(f"closed_at={closed_at} was accepted")
+        except vm.RecordError:
+            pass
+    try:
+        t.record_equity(10_000.0, 10_000.0, T0 * 1_000_000.0)
+        raise AssertionError("an equity time in microseconds was accepted")
     except vm.RecordError:
         pass
 

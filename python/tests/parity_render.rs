@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .starting_balance(10_000.0)
                 .return_period(Duration::from_secs(3600))
                 .periods_per_year(24.0 * 252.0)
+                .future_tolerance(Duration::from_secs(60))
                 .label("account", "parity")?,
         )
         .build_embedded()?;
@@ -64,6 +65,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A refused trade is counted, not recorded.
     assert!(
         t.record_trade(&Trade::closed(sniper, gold, Timeframe::H1, f64::NAN))
+            .is_err()
+    );
+
+    // Times that are refused and counted: milliseconds, before 1970, an hour ahead.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs_f64();
+    for closed_at in [T0 * 1_000.0, -1.0, now + 3_600.0] {
+        let trade = Trade::closed(sniper, gold, Timeframe::H1, 1.0).with_closed_at(closed_at);
+        assert!(t.record_trade(&trade).is_err(), "closed_at={closed_at}");
+    }
+    assert!(
+        t.record_equity(10_000.0, 10_000.0, T0 * 1_000_000.0)
             .is_err()
     );
 

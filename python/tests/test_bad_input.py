@@ -5,6 +5,7 @@ types, None, huge integers, NUL bytes — crashes the interpreter."""
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -39,6 +40,14 @@ CASES = [
      vm.LabelError, 'symbol label value "EUR\\0USD" contains a control character', None),
     ("trades", lambda t: t.record_trade("sniper", "X" * 65, "M5", 1.0),
      vm.LabelError, "symbol label value is 65 bytes, longer than the limit of 64", None),
+    ("trade times", lambda t: t.record_trade("sniper", "EURUSD+", "M5", 1.0, closed_at=time.time() * 1_000),
+     vm.RecordError, "looks like milliseconds since the Unix epoch, not seconds; divide it by 1000", "time_unit"),
+    ("trade times", lambda t: t.record_trade("sniper", "EURUSD+", "M5", 1.0, closed_at=-1.0),
+     vm.RecordError, "closed_at must not be negative, got -1", "negative"),
+    ("trade times", lambda t: t.record_trade("sniper", "EURUSD+", "M5", 1.0, closed_at=time.time() + 3_600),
+     vm.RecordError, "s ahead of the clock", "in_future"),
+    ("equity", lambda t: t.record_equity(1.0, 1.0, time.time() * 1_000_000),
+     vm.RecordError, "looks like microseconds since the Unix epoch, not seconds; divide it by 1000000", "time_unit"),
     ("equity", lambda t: t.record_equity(INF, 1.0, 1.0),
      vm.RecordError, "balance must be a finite number, got inf", "not_finite"),
     ("market", lambda t: t.record_quote("EURUSD+", 1.2, 1.1),
@@ -103,6 +112,23 @@ def test_record_error_names_the_field(t) -> None:
     assert (raised.value.field, raised.value.reason) == ("confidence", "out_of_range")
 
 
+def test_future_tolerance_bounds_how_far_ahead_a_time_may_be() -> None:
+    t = vm.Telemetry(future_tolerance=60.0)
+    assert t.config["future_tolerance"] == 60.0
+    t.record_trade("sniper", "EURUSD+", "M5", 1.0, closed_at=time.time() + 30)
+    with pytest.raises(vm.RecordError) as raised:
+        t.record_trade("sniper", "EURUSD+", "M5", 1.0, closed_at=time.time() + 120)
+    assert (raised.value.reason, raised.value.field) == ("in_future", "closed_at")
+    assert "more than the 60 s allowed (TelemetryBuilder::future_tolerance)" in str(raised.value)
+    text = t.render()
+    assert value(text, "velocitytrader_trades_total") == 1
+    assert value(text, "velocitytrader_rejected_events_total", {"reason": "in_future"}) == 1
+    assert vm.Telemetry().config["future_tolerance"] == 300.0  # the default: five minutes
+    assert vm.Telemetry(future_tolerance=7 * 86_400.0).config["future_tolerance"] == 86_400.0  # at most a day
+    with pytest.raises(vm.RecordError, match="future_tolerance must not be negative"):
+        vm.Telemetry(future_tolerance=-1.0)
+
+
 def test_a_65th_run_is_refused_and_counted(t) -> None:
     for i in range(vm.MAX_RUNS):
         t.start_run(f"run-{i}", "h")
@@ -155,9 +181,11 @@ def test_a_rust_panic_is_an_exception_that_except_exception_catches() -> None:
 
 def test_exporter_options_are_checked() -> None:
     with pytest.raises(vm.ExporterConfigError, match="invalid listen address"):
-        vm.embedded(listen="localhost")
+        vm.serve(listen="localhost")
     with pytest.raises(vm.ExporterConfigError, match="invalid client allow-list entry"):
-        vm.embedded(allow_clients=["10.0.0.0/33"])
+        vm.serve(allow_clients=["10.0.0.0/33"])
+    with pytest.raises(vm.RecordError, match="scrape_timeout must not be negative"):
+        vm.serve(listen="127.0.0.1:0", scrape_timeout=-1.0)
     with pytest.raises(vm.ExporterConfigError, match="no catalogue histogram"):
         vm.embedded(buckets={"velocitytrader_nope": [1.0]})
     with pytest.raises(vm.ExporterConfigError, match="invalid histogram buckets"):

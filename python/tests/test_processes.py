@@ -4,44 +4,26 @@ loopback port, in a temporary directory, stopped by pid)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import Children, free_port, http_get, require_program, wait_until
-
-
-def query(port: int, promql: str) -> list:
-    url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
-    status, _, body = http_get(url)
-    if status != 200:
-        return []
-    return json.loads(body)["data"]["result"]
+from conftest import Children, free_port, start_prometheus, wait_until
+from conftest import prometheus_query as query
 
 
 @pytest.mark.needs_prometheus
 def test_child_engines_are_scraped_by_a_real_prometheus(children: Children, tmp_path: Path) -> None:
-    prometheus = require_program("prometheus")
     engines = {"py-engine-1": (free_port(), 7), "py-engine-2": (free_port(), 12)}
     for engine, (port, trades) in engines.items():
         child = children.python("engine_child.py", "--port", str(port), "--engine", engine,
                                 "--trades", str(trades), stdout=subprocess.PIPE, text=True)
         assert child.stdout.readline().strip() == "ready", f"{engine} did not start"
 
-    prometheus_port = free_port()
     targets = ", ".join(f"'127.0.0.1:{port}'" for port, _ in engines.values())
-    config = tmp_path / "prometheus.yml"
-    config.write_text("global:\n  scrape_interval: 1s\n"
-                      "scrape_configs:\n  - job_name: velocitytrader\n"
-                      f"    static_configs:\n      - targets: [{targets}]\n")
-    with open(tmp_path / "prometheus.log", "w") as log:
-        children.start([prometheus, f"--config.file={config}",
-                        f"--storage.tsdb.path={tmp_path / 'data'}",
-                        f"--web.listen-address=127.0.0.1:{prometheus_port}"],
-                       stdout=subprocess.DEVNULL, stderr=log)
+    prometheus_port = start_prometheus(children, tmp_path, "  - job_name: velocitytrader\n"
+                                       f"    static_configs:\n      - targets: [{targets}]\n")
 
     result = wait_until(lambda: len(query(prometheus_port, "velocitytrader_trades_total")) == 2
                         and query(prometheus_port, "velocitytrader_trades_total"),

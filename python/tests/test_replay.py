@@ -62,13 +62,38 @@ def test_replay_restores_every_statistic_read_only(db: Path) -> None:
     assert value(text, "velocitytrader_max_drawdown") > 0
 
 
+def test_the_telemetry_holds_the_starting_balance(tmp_path: Path) -> None:
+    engine = EngineDb(tmp_path / "trading_logs.db")
+    engine.close_trade(T0 + 60, "SNIPER", "EURUSD+", -100.0)
+    engine.close_trade(T0 + 120, "SNIPER", "EURUSD+", 50.0)
+    engine.close()
+    # Set on the telemetry only: the replay rebuilds the equity curve from it,
+    # the starting balance being the first peak (-100 is a 1 % drawdown).
+    t = vm.Telemetry(starting_balance=10_000.0)
+    report = vm.replay(engine.path, t)
+    assert report.equity_samples == 2
+    text = t.render()
+    assert value(text, "velocitytrader_max_drawdown") == pytest.approx(1.0)
+    assert value(text, "velocitytrader_current_drawdown") == pytest.approx(0.5)
+    # Given to the replay too, it must agree; otherwise nothing is read.
+    for telemetry, says in [(vm.Telemetry(starting_balance=5_000.0), "the telemetry's is 5000"),
+                            (vm.Telemetry(), "the telemetry's is not set")]:
+        with pytest.raises(vm.BackfillError) as raised:
+            vm.replay(engine.path, telemetry, starting_balance=10_000.0)
+        assert str(raised.value).startswith("the replay options say the starting balance is 10000 but " + says)
+        assert "TelemetryBuilder::starting_balance(10000)" in str(raised.value)
+        assert value(telemetry.render(), "velocitytrader_trades_total") == 0
+    with pytest.raises(vm.BackfillError, match="starting balance is 10000 but the telemetry's is not set"):
+        vm.Follower(engine.path, vm.Telemetry(role="database_reader"), starting_balance=10_000.0)
+
+
 def test_restart_with_restore_in_order(db: Path) -> None:
     exporter = vm.embedded(start_unready=True)
     assert exporter.scrape()[0] == 503
     vm.replay(db, exporter.telemetry)
     exporter.set_ready()
     status, _, body = exporter.scrape()
-    assert status == 200 and value(body, "velocitytrader_trades_total") == 3
+    assert status == 200 and value(body.decode(), "velocitytrader_trades_total") == 3
 
 
 def test_unreadable_databases_are_backfill_errors(tmp_path: Path) -> None:

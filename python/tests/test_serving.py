@@ -56,18 +56,22 @@ def test_a_busy_port_is_a_typed_error() -> None:
 def test_embedded_scrape_is_the_listeners_answer() -> None:
     exporter = vm.embedded(start_unready=True, starting_balance=1_000.0)
     assert exporter.listen_address is None
-    status, content_type, body = exporter.scrape()
-    assert status == 503 and content_type.startswith("text/plain")
+    status, headers, body = exporter.scrape()
+    assert status == 503 and headers["Content-Type"].startswith("text/plain") and b"not ready" in body
     exporter.telemetry.record_trade("sniper", "XAUUSD+", "H1", -3.0)
     exporter.set_ready()
-    status, content_type, body = exporter.scrape()
-    assert (status, content_type) == (200, vm.CONTENT_TYPE)
+    scraped = exporter.scrape()
+    assert (scraped.status, scraped.content_type, scraped.content_encoding) == (200, vm.CONTENT_TYPE, None)
+    body = scraped.body.decode()
     assert value(body, "velocitytrader_trades_losing_total") == 1
     with vm.serve(listen="127.0.0.1:0") as listener:
         listener.telemetry.record_trade("sniper", "XAUUSD+", "H1", -3.0)
         served = http_get(f"http://127.0.0.1:{listener.listen_address[1]}/metrics")[2]
-        names = lambda text: sorted(l for l in text.splitlines() if l.startswith("# "))  # noqa: E731
-        assert names(served) == names(body)  # same names, types, help
+    # Same names, types and help; the listener adds only its own connection counters.
+    names = lambda text: sorted(line for line in text.splitlines()  # noqa: E731
+                                if line.startswith("# ") and "velocitytrader_endpoint_" not in line)
+    assert names(served) == names(body)
+    assert any("velocitytrader_endpoint_connections_dropped_total" in line for line in served.splitlines())
 
 
 def test_install_serves_the_module_level_functions() -> None:
@@ -92,6 +96,12 @@ def test_install_serves_the_module_level_functions() -> None:
             raise AssertionError("second install accepted")
         vm.shutdown()
         assert not exporter.is_running
+        try:
+            vm.install(listen="127.0.0.1:0")
+        except vm.ExporterError as e:
+            assert e.kind == "installed_shut_down" and "cannot be restarted" in str(e), e
+        else:
+            raise AssertionError("install after shutdown accepted")
         vm.record_trade("SNIPER", "EURUSD+", "M5", 1.0)   # recording goes on
         assert value(vm.render(), "velocitytrader_trades_total") == 3
         print("ok")
@@ -122,7 +132,7 @@ def test_set_default_routes_the_module_functions_to_an_embedded_exporter() -> No
         assert vm.scrape()[0] == 503
         exporter.set_ready()
         status, _, body = vm.scrape()
-        assert status == 200 and value(body, "velocitytrader_trades_total", {"account": "emb"}) == 1
+        assert status == 200 and value(body.decode(), "velocitytrader_trades_total", {"account": "emb"}) == 1
         assert value(vm.render(), "velocitytrader_trades_total", {"account": "emb"}) == 1
         try:
             vm.set_default(vm.Telemetry())

@@ -56,7 +56,7 @@ def test_module_functions_from_eight_threads_while_scraping() -> None:
 
     def scrape() -> None:
         while not stop.is_set():
-            scrapes.append(value(exporter.scrape()[2], "velocitytrader_trades_total") or 0)
+            scrapes.append(value(exporter.scrape().body.decode(), "velocitytrader_trades_total") or 0)
 
     scraper = threading.Thread(target=scrape)
     scraper.start()

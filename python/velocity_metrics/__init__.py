@@ -5,16 +5,18 @@ statistics, validation and exposition — as typed calls::
 
     import velocity_metrics as vm
 
-    vm.install(port=9090)                      # serves /metrics until vm.shutdown()
+    vm.install(port=9090)                      # serves 127.0.0.1:9090/metrics until vm.shutdown()
     vm.record_trade("BERSERKER", "EURUSD+", "M5", 42.0, regime="CRITICAL",
                     duration_secs=310.0, confidence=0.81)
     vm.record_equity(10_042.0, 10_030.5)
 
 The module-level functions record into the process-wide default telemetry
 (created on first use; ``install`` serves it). ``Telemetry(...)`` builds one
-of its own (several accounts, tests). Recorders hold the GIL (they cost less
-than releasing it); publishing, rendering, scraping, serving and reading a
-database release it.
+of its own (several accounts, tests); ``embedded`` serves ``/metrics`` from
+the engine's own web framework and ``batch`` carries a backtest to a
+Pushgateway and VictoriaMetrics. Recorders hold the GIL (they cost less than
+releasing it); publishing, rendering, scraping, serving, pushing and reading
+a database release it.
 """
 
 from __future__ import annotations
@@ -27,25 +29,34 @@ from ._errors import (
     InternalError,
     LabelError,
     ParseError,
+    PushConfigError,
     PushError,
     RecordError,
     VelocityMetricsError,
+    WebConfigError,
 )
 from ._native import (
     CONTENT_TYPE,
+    DEFAULT_PUSH_JOB,
     MAX_ABS_AMOUNT,
     MAX_LABEL_BYTES,
     MAX_RUNS,
+    OPENMETRICS_CONTENT_TYPE,
     OVERFLOW_LABEL,
     TELEMETRY_OPTIONS,
     Agent,
+    BatchRun,
     EngineIdentity,
     Exporter,
     Follower,
     HistoryReport,
+    ImportTarget,
+    PushReport,
+    PushTarget,
     ReplayReport,
     Symbol,
     Telemetry,
+    batch,
     embedded,
     install,
     installed,
@@ -68,6 +79,7 @@ from .enums import (
     Side,
     Timeframe,
 )
+from ._scrape import ScrapeResponse
 from .logger import LoggerInstrumentation, instrument_logger
 
 __version__ = "0.1.0"
@@ -133,19 +145,22 @@ on_publish = default_telemetry.on_publish
 __all__ = [
     # Types.
     "Telemetry", "Exporter", "Agent", "Symbol", "EngineIdentity", "ReplayReport",
-    "HistoryReport", "Follower", "LoggerInstrumentation",
+    "HistoryReport", "Follower", "LoggerInstrumentation", "ScrapeResponse", "PushTarget",
+    "ImportTarget", "BatchRun", "PushReport",
     # Enums.
     "Regime", "Timeframe", "Severity", "Side", "Mode", "BreakerReason", "RiskDecision",
     "OrderRejectReason", "Role",
     # Errors.
     "VelocityMetricsError", "RecordError", "LabelError", "ParseError", "ExporterError",
-    "ExporterConfigError", "BackfillError", "PushError", "InternalError",
-    # Serving.
+    "ExporterConfigError", "WebConfigError", "BackfillError", "PushError", "PushConfigError",
+    "InternalError",
+    # Serving, batch runs.
     "install", "serve", "embedded", "shutdown", "installed", "set_default", "render", "scrape",
+    "batch",
     # Restore, history, the logger.
     "replay", "write_history", "instrument_logger",
     # Constants.
-    "CONTENT_TYPE", "MAX_ABS_AMOUNT", "MAX_LABEL_BYTES", "MAX_RUNS", "OVERFLOW_LABEL",
+    "CONTENT_TYPE", "OPENMETRICS_CONTENT_TYPE", "DEFAULT_PUSH_JOB", "MAX_ABS_AMOUNT", "MAX_LABEL_BYTES", "MAX_RUNS", "OVERFLOW_LABEL",
     "TELEMETRY_OPTIONS", "default_telemetry",
     # The default telemetry's methods.
     "record_trade", "record_equity", "set_risk_exposure", "record_regime", "record_physics",

@@ -9,11 +9,11 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from typing_extensions import TypedDict, Unpack
 
+from ._scrape import ScrapeResponse
+
 _StrPath = Union[str, "PathLike[str]"]
 _AgentLike = Union[str, "Agent"]
 _SymbolLike = Union[str, "Symbol"]
-#: ``(status, content_type, body)``
-_Scrape = Tuple[int, str, str]
 
 class TelemetrySettings(TypedDict, total=False):
     """The telemetry keywords of ``install``/``serve``/``embedded`` (whose own
@@ -26,6 +26,7 @@ class TelemetrySettings(TypedDict, total=False):
     periods_per_year: Optional[float]
     var_window: Optional[int]
     equity_clock_tolerance: Optional[float]
+    future_tolerance: Optional[float]
     trading_day_start: Optional[float]
     role: Optional[str]
     labels: Optional[Mapping[str, str]]
@@ -38,6 +39,8 @@ class TelemetryOptions(TelemetrySettings, total=False):
     identity: Optional["EngineIdentity"]
 
 CONTENT_TYPE: str
+OPENMETRICS_CONTENT_TYPE: str
+DEFAULT_PUSH_JOB: str
 MAX_ABS_AMOUNT: float
 MAX_LABEL_BYTES: int
 MAX_RUNS: int
@@ -76,7 +79,7 @@ class Telemetry:
     def __new__(cls, **options: Unpack[TelemetryOptions]) -> "Telemetry": ...
     def publish(self) -> int: ...
     def render(self) -> str: ...
-    def scrape(self) -> _Scrape: ...
+    def scrape(self, accept: Optional[str] = None, accept_encoding: Optional[str] = None) -> ScrapeResponse: ...
     def on_publish(self, hook: Callable[[], Any]) -> None: ...
     @property
     def constant_labels(self) -> List[Tuple[str, str]]: ...
@@ -202,7 +205,7 @@ class Exporter:
     @property
     def listen_address(self) -> Optional[Tuple[str, int]]: ...
     def render(self) -> str: ...
-    def scrape(self) -> _Scrape: ...
+    def scrape(self, accept: Optional[str] = None, accept_encoding: Optional[str] = None) -> ScrapeResponse: ...
     def set_ready(self) -> None: ...
     @property
     def is_ready(self) -> bool: ...
@@ -287,11 +290,84 @@ class LogRecorder:
 def _default_telemetry() -> Telemetry: ...
 def _panic_for_tests() -> None: ...
 
+@final
+class PushTarget:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        grouping: Optional[Mapping[str, str]] = None,
+        job: Optional[str] = None,
+        every: Optional[float] = None,
+        delete_on_finish: bool = False,
+        user: Optional[str] = None,
+        password_file: Optional[_StrPath] = None,
+        bearer_token_file: Optional[_StrPath] = None,
+        ca_file: Optional[_StrPath] = None,
+        timeout: Optional[float] = None,
+    ) -> "PushTarget": ...
+
+@final
+class ImportTarget:
+    def __new__(
+        cls,
+        url: str,
+        run_id: str,
+        *,
+        job: Optional[str] = None,
+        user: Optional[str] = None,
+        password_file: Optional[_StrPath] = None,
+        bearer_token_file: Optional[_StrPath] = None,
+        ca_file: Optional[_StrPath] = None,
+        timeout: Optional[float] = None,
+    ) -> "ImportTarget": ...
+    @property
+    def run_id(self) -> str: ...
+
+@final
+class PushReport:
+    @property
+    def pushes(self) -> int: ...
+    @property
+    def failures(self) -> int: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def imports(self) -> int: ...
+    @property
+    def imported_samples(self) -> int: ...
+
+@final
+class BatchRun:
+    @property
+    def telemetry(self) -> Telemetry: ...
+    @property
+    def exporter(self) -> Exporter: ...
+    def checkpoint(self, simulated_at: float) -> None: ...
+    def push_now(self) -> None: ...
+    def finish(self) -> PushReport: ...
+    @property
+    def is_finished(self) -> bool: ...
+    def __enter__(self) -> "BatchRun": ...
+    def __exit__(self, exc_type: object, _exc_value: object, _traceback: object) -> bool: ...
+
 def install(
     *,
     listen: Optional[str] = None,
     port: Optional[int] = None,
     allow_clients: Optional[Sequence[str]] = None,
+    web_config_file: Optional[_StrPath] = None,
+    tls_cert_file: Optional[_StrPath] = None,
+    tls_key_file: Optional[_StrPath] = None,
+    client_ca_file: Optional[_StrPath] = None,
+    client_auth: Optional[str] = None,
+    tls_min_version: Optional[str] = None,
+    basic_auth_users: Optional[Mapping[str, str]] = None,
+    max_connections: Optional[int] = None,
+    header_read_timeout: Optional[float] = None,
+    keep_alive_timeout: Optional[float] = None,
+    max_header_bytes: Optional[int] = None,
+    scrape_timeout: Optional[float] = None,
     global_labels: Optional[Mapping[str, str]] = None,
     identity: Optional[EngineIdentity] = None,
     buckets: Optional[Mapping[str, Sequence[float]]] = None,
@@ -300,12 +376,30 @@ def install(
     **telemetry: Unpack[TelemetrySettings],
 ) -> Exporter: ...
 serve = install
-embedded = install
+def embedded(
+    *,
+    global_labels: Optional[Mapping[str, str]] = None,
+    identity: Optional[EngineIdentity] = None,
+    buckets: Optional[Mapping[str, Sequence[float]]] = None,
+    upkeep_interval: Optional[float] = None,
+    start_unready: bool = False,
+    **telemetry: Unpack[TelemetrySettings],
+) -> Exporter: ...
+def batch(
+    *,
+    push: Optional[PushTarget] = None,
+    import_: Optional[ImportTarget] = None,
+    global_labels: Optional[Mapping[str, str]] = None,
+    identity: Optional[EngineIdentity] = None,
+    buckets: Optional[Mapping[str, Sequence[float]]] = None,
+    upkeep_interval: Optional[float] = None,
+    **telemetry: Unpack[TelemetrySettings],
+) -> BatchRun: ...
 def shutdown() -> None: ...
 def installed() -> Optional[Exporter]: ...
 def set_default(telemetry: Telemetry) -> None: ...
 def render() -> str: ...
-def scrape() -> _Scrape: ...
+def scrape(accept: Optional[str] = None, accept_encoding: Optional[str] = None) -> ScrapeResponse: ...
 def replay(
     path: _StrPath,
     telemetry: Optional[Telemetry] = None,

@@ -119,9 +119,11 @@ impl BatchRun {
         self.pusher.exporter.telemetry()
     }
 
-    /// The exporter behind the run (render, scrape, add telemetries).
+    /// The exporter behind the run (render, scrape, add telemetries); an
+    /// `Arc`, so a binding or another thread can keep rendering it after
+    /// [`finish`](Self::finish) (the final state).
     #[must_use]
-    pub fn exporter(&self) -> &Exporter {
+    pub fn exporter(&self) -> &Arc<Exporter> {
         &self.pusher.exporter
     }
 

@@ -54,6 +54,17 @@ impl ClientAuth {
     }
 }
 
+impl std::str::FromStr for ClientAuth {
+    type Err = WebConfigError;
+
+    /// A toolkit `client_auth_type` name (`NoClientCert`,
+    /// `VerifyClientCertIfGiven`, `RequireAndVerifyClientCert`), refusing
+    /// the unverified kinds as a web configuration file does.
+    fn from_str(name: &str) -> Result<Self, WebConfigError> {
+        Self::parse(name)
+    }
+}
+
 /// A TLS protocol version the endpoint can offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -76,6 +87,16 @@ fn parse_min_version(name: &str) -> Result<TlsVersion, WebConfigError> {
             value: other.to_owned(),
             expected: "TLS10, TLS11, TLS12 or TLS13",
         }),
+    }
+}
+
+impl std::str::FromStr for TlsVersion {
+    type Err = WebConfigError;
+
+    /// A toolkit `min_version` name: `TLS12` or `TLS13` (`TLS10` and
+    /// `TLS11` mean TLS 1.2, as in a web configuration file).
+    fn from_str(name: &str) -> Result<Self, WebConfigError> {
+        parse_min_version(name)
     }
 }
 
