@@ -3,7 +3,7 @@
 //! otherwise is refused before a row is read — on the database of
 //! −100 then +50, a balance set in the options alone gave a maximum
 //! drawdown of 0 instead of 1 %.
-#![cfg(feature = "sqlite")]
+#![cfg(all(feature = "sqlite", feature = "exporter"))]
 
 #[path = "support/engine_db.rs"]
 mod engine_db;

@@ -8,6 +8,8 @@
 //! the model's enums; the test walks the catalogue, so a new counter over a
 //! closed set is checked without being named here.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

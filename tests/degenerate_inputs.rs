@@ -9,6 +9,8 @@
 //! is neither derived here nor listed as reported by the engine, so a new
 //! series cannot escape the sweep.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/telemetry.rs"]

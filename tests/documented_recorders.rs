@@ -7,6 +7,8 @@
 //! `PrometheusBuilder::new()`, which loses the buckets); then each
 //! construction found is run here and its exposition checked.
 
+#![cfg(feature = "exporter")]
+
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,8 @@
 //! and a scrape still answers within 100 ms while the process holds a
 //! bounded number of descriptors and counts what it dropped.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

@@ -4,6 +4,8 @@
 //! shared by concurrent scrapes, the scraper's timeout, limits on idle
 //! connections and header size, and basic auth.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

@@ -6,6 +6,8 @@
 //!
 //! `cargo test --all-features --test endpoint_prometheus -- --include-ignored --nocapture`
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/net.rs"]
 mod net;
 #[path = "common/prometheus.rs"]

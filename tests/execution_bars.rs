@@ -1,5 +1,7 @@
 //! Execution quality and instrument bars through the public API.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/telemetry.rs"]

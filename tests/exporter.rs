@@ -1,6 +1,8 @@
 //! The owned HTTP endpoint (`ExporterBuilder::build`): serving, readiness,
 //! shutdown, several telemetries, panics in publish, configuration errors.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

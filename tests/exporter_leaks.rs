@@ -1,6 +1,8 @@
 //! Building and dropping exporters leaks no threads, sockets or ports (one
 //! test in this binary, so no other test starts threads meanwhile).
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/net.rs"]
 mod net;
 

@@ -2,6 +2,8 @@
 //! in a process of its own: the global `metrics` recorder and the default
 //! telemetry can be set once per process, exactly as in an engine.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

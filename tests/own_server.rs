@@ -2,6 +2,8 @@
 //! axum on a multi-thread runtime) gives exactly the built-in listener's
 //! exposition: the same families, types, help text and histogram buckets.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/net.rs"]

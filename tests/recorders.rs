@@ -1,5 +1,7 @@
 //! Every recorder through the public API, checked on the parsed scrape.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 

@@ -1,5 +1,7 @@
 //! Risk engine and circuit breakers through the public API, on parsed scrapes.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/telemetry.rs"]

@@ -1,6 +1,8 @@
 //! Reinforcement-learning rewards, agent × regime outcomes and run control
 //! through the public API.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/telemetry.rs"]

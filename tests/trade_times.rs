@@ -4,6 +4,8 @@
 //! likely mistake, counted, and leaves the daily statistics right; past
 //! times (a backtest's) are recorded as they are.
 
+#![cfg(feature = "exporter")]
+
 #[path = "common/exposition.rs"]
 mod exposition;
 #[path = "common/telemetry.rs"]

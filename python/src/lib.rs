@@ -41,6 +41,10 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
         velocity_metrics::exporter::OPENMETRICS_CONTENT_TYPE,
     )?;
     module.add(
+        "PROTOBUF_CONTENT_TYPE",
+        velocity_metrics::exporter::PROTOBUF_CONTENT_TYPE,
+    )?;
+    module.add(
         "DEFAULT_PUSH_JOB",
         velocity_metrics::exporter::DEFAULT_PUSH_JOB,
     )?;

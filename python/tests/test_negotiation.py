@@ -1,6 +1,6 @@
 """Embedded mode's content negotiation: a scrape answers the format and
 encoding the request asks for — gzip that decodes to the same exposition,
-OpenMetrics 1.0 ending in ``# EOF`` — as a ``ScrapeResponse`` a web framework
+OpenMetrics 1.0 ending in ``# EOF``, protobuf — as a ``ScrapeResponse`` a web framework
 sends as it is; the README's handler, on the standard library's HTTP server,
 is scraped by ``urllib`` and by a real Prometheus (which asks for OpenMetrics
 and gzip)."""
@@ -57,6 +57,27 @@ def test_openmetrics_when_asked(exporter: vm.Exporter) -> None:
     assert value(text, "velocitytrader_trades_total") == 2
     # q-values decide first: text at 0.9 beats OpenMetrics at 0.5.
     assert exporter.scrape("text/plain;q=0.9, " + OPENMETRICS + ";q=0.5").content_type == vm.CONTENT_TYPE
+
+
+def test_protobuf_when_asked(exporter: vm.Exporter) -> None:
+    exporter.telemetry.record_order_filled("EURUSD+", latency=0.120, slippage=0.0, spread=0.00007)
+    scraped = exporter.scrape(vm.PROTOBUF_CONTENT_TYPE + ",text/plain;version=0.0.4;q=0.5")
+    assert scraped.status == 200 and scraped.content_type == vm.PROTOBUF_CONTENT_TYPE
+    body = scraped.body
+    # Length-delimited MetricFamily messages: a varint length, then field 1
+    # (name, tag 0x0a) of the first family.
+    length, offset = 0, 0
+    for shift in range(0, 35, 7):
+        byte = body[offset]
+        offset += 1
+        length |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            break
+    assert body[offset] == 0x0A and offset + length <= len(body)
+    assert b"velocitytrader_trades_total" in body and b"velocitytrader_order_fill_duration_seconds" in body
+    assert b"# TYPE" not in body  # not the text format
+    # Text at a higher q-value still wins.
+    assert exporter.scrape("text/plain;q=0.9, " + vm.PROTOBUF_CONTENT_TYPE + ";q=0.5").content_type == vm.CONTENT_TYPE
 
 
 def test_not_ready_is_a_503_in_any_format() -> None:

@@ -43,6 +43,7 @@ from ._native import (
     MAX_RUNS,
     OPENMETRICS_CONTENT_TYPE,
     OVERFLOW_LABEL,
+    PROTOBUF_CONTENT_TYPE,
     TELEMETRY_OPTIONS,
     Agent,
     BatchRun,
@@ -160,7 +161,8 @@ __all__ = [
     # Restore, history, the logger.
     "replay", "write_history", "instrument_logger",
     # Constants.
-    "CONTENT_TYPE", "OPENMETRICS_CONTENT_TYPE", "DEFAULT_PUSH_JOB", "MAX_ABS_AMOUNT", "MAX_LABEL_BYTES", "MAX_RUNS", "OVERFLOW_LABEL",
+    "CONTENT_TYPE", "OPENMETRICS_CONTENT_TYPE", "PROTOBUF_CONTENT_TYPE", "DEFAULT_PUSH_JOB",
+    "MAX_ABS_AMOUNT", "MAX_LABEL_BYTES", "MAX_RUNS", "OVERFLOW_LABEL",
     "TELEMETRY_OPTIONS", "default_telemetry",
     # The default telemetry's methods.
     "record_trade", "record_equity", "set_risk_exposure", "record_regime", "record_physics",

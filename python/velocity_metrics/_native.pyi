@@ -40,6 +40,7 @@ class TelemetryOptions(TelemetrySettings, total=False):
 
 CONTENT_TYPE: str
 OPENMETRICS_CONTENT_TYPE: str
+PROTOBUF_CONTENT_TYPE: str
 DEFAULT_PUSH_JOB: str
 MAX_ABS_AMOUNT: float
 MAX_LABEL_BYTES: int
