@@ -209,6 +209,9 @@ mod tests {
     #[tokio::test]
     async fn a_flood_of_guesses_waits_in_a_bounded_queue_or_is_refused_unchecked() {
         let auth = auth();
+        // The test holds the one check's turn, so no guess can finish and
+        // free a place in the queue while the flood arrives.
+        let turn = auth.running.acquire().await.unwrap();
         let guesses: Vec<_> = (0..40)
             .map(|i| {
                 let auth = Arc::clone(&auth);
@@ -218,27 +221,31 @@ mod tests {
                 })
             })
             .collect();
+        let refused_at_once = 40 - MAX_QUEUED_CHECKS;
+        for _ in 0..10_000 {
+            if guesses.iter().filter(|g| g.is_finished()).count() >= refused_at_once {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            guesses.iter().filter(|g| g.is_finished()).count(),
+            refused_at_once,
+            "guesses beyond the queue are answered without waiting"
+        );
+        assert_eq!(auth.queued.load(Ordering::Acquire), MAX_QUEUED_CHECKS);
+        drop(turn);
         let mut outcomes = Vec::new();
         for guess in guesses {
             outcomes.push(guess.await.unwrap());
         }
-        let busy = outcomes.iter().filter(|o| **o == AuthOutcome::Busy).count();
-        let checked = outcomes
-            .iter()
-            .filter(|o| **o == AuthOutcome::Denied)
-            .count();
-        // One check running, MAX_QUEUED_CHECKS - 1 more queued behind it at
-        // most: the rest never reach bcrypt.
-        assert!(checked <= MAX_QUEUED_CHECKS, "{checked} guesses checked");
-        assert_eq!(busy + checked, 40);
-        assert_eq!(
-            outcomes
-                .iter()
-                .filter(|o| **o == AuthOutcome::Allowed)
-                .count(),
-            0
-        );
-        // The queue drains: the right password still gets in.
+        let count = |wanted: AuthOutcome| outcomes.iter().filter(|o| **o == wanted).count();
+        // The queued guesses reach bcrypt one at a time; the rest never do.
+        assert_eq!(count(AuthOutcome::Busy), refused_at_once);
+        assert_eq!(count(AuthOutcome::Denied), MAX_QUEUED_CHECKS);
+        assert_eq!(count(AuthOutcome::Allowed), 0);
+        assert_eq!(auth.queued.load(Ordering::Acquire), 0);
+        // The queue drained: the right password still gets in.
         assert_eq!(
             auth.check(Some(&header("prometheus", "s3cret"))).await,
             AuthOutcome::Allowed
